@@ -1,0 +1,50 @@
+# Parvis — the commands a user runs (DESIGN §5). Every target goes through `install`,
+# which is idempotent: it only installs what is missing.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8080
+DEB_PACKAGES := python3-grammalecte chromium wrk curl
+STAMP := $(VENV)/.installed
+SITE = $(shell $(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+
+.PHONY: install run test bench bench-scale eval model check clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -q $$missing || { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; }; \
+	fi
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@# Grammalecte comes from Debian (python3-grammalecte); expose just that package to the venv.
+	@ln -sfn /usr/lib/python3/dist-packages/grammalecte "$(SITE)/grammalecte"
+	@touch $(STAMP)
+
+run: install
+	@mkdir -p var
+	@test -f var/parvis.toml || $(BIN)/parvis init --config var/parvis.toml --db sqlite:///var/parvis.db --demo
+	$(BIN)/parvis --config var/parvis.toml serve --host 127.0.0.1 --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+check: install
+	$(BIN)/ruff format --check parvis tests
+	$(BIN)/ruff check parvis tests
+	$(BIN)/mypy parvis
+
+model: install
+	$(BIN)/python -m parvis.moderation.training
+
+eval: install
+	$(BIN)/python -m parvis.moderation.evaluation
+
+clean:
+	rm -rf var test-artifacts .pytest_cache
