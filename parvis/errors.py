@@ -17,9 +17,18 @@ class ParvisError(Exception):
     status = 400
     code = "error"
 
-    def __init__(self, message: str, field: str | None = None, code: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        field: str | None = None,
+        code: str | None = None,
+        **params: object,
+    ) -> None:
+        # `message` is an English gettext msgid with {named} placeholders filled from
+        # `params`; the web layer translates it into the reader's language.
+        super().__init__(message.format(**params) if params else message)
         self.message = message
+        self.params = params
         self.field = field
         if code is not None:
             self.code = code
@@ -59,6 +68,6 @@ class RateLimited(ParvisError):
     status = 429
     code = "rate_limited"
 
-    def __init__(self, message: str, retry_after: int = 60) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, retry_after: int = 60, **params: object) -> None:
+        super().__init__(message, **params)
         self.retry_after = retry_after

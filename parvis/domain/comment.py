@@ -21,6 +21,7 @@ class Comment:
     id: int  # the global, increasing number shown as the permalink (#3553816)
     thread_id: int
     parent_id: int | None
+    root_id: int | None
     author: str
     email: str | None  # kept for notifications, never shown
     text: str  # the source as typed
@@ -39,6 +40,7 @@ class PublicComment:
 
     id: int
     parent_id: int | None
+    root_id: int | None
     author: str
     created: datetime
     html: str

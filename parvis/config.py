@@ -1,0 +1,139 @@
+"""Settings: one parvis.toml read once into frozen typed structs.
+
+Environment variables override the file: `PARVIS_<SECTION>__<KEY>` (e.g.
+`PARVIS_SERVER__PORT=9000`), plus the short forms of DESIGN §6: `PARVIS_DB` and
+`PARVIS_PORT`. Unknown keys fail at start-up rather than being ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from parvis.errors import Invalid
+
+
+class _Section(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    pass
+
+
+class ServerSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = 1
+    public_url: str = "http://127.0.0.1:8080"
+    cors_origins: list[str] = []
+    max_body_bytes: int = 65536
+    trusted_proxy: bool = False  # take the client address from X-Forwarded-For
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite:///var/parvis.db"
+    pool_size: int = 10
+
+
+class SecuritySettings(_Section):
+    secret_key: str = ""
+    session_max_age: int = 12 * 3600
+    secure_cookies: bool = False
+
+
+class CommentSettings(_Section):
+    max_length: int = 5000
+    max_author_length: int = 60
+    edit_window: int = 15 * 60
+    page_size: int = 20
+    max_page_size: int = 200
+    allowed_uri_prefixes: list[str] = []
+    rate_limit: int = 5  # comments per client ...
+    rate_window: int = 60  # ... per this many seconds
+
+
+class ModerationSettings(_Section):
+    charter: str = ""  # path to a charter TOML; empty: the default French charter
+
+
+class SiteSettings(_Section):
+    name: str = "Parvis"
+    language: str = "fr"
+    timezone: str = "Europe/Paris"
+
+
+class Settings(_Section):
+    server: ServerSettings = ServerSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    security: SecuritySettings = SecuritySettings()
+    comments: CommentSettings = CommentSettings()
+    moderation: ModerationSettings = ModerationSettings()
+    site: SiteSettings = SiteSettings()
+
+
+_SHORT_ENV = {"PARVIS_DB": ("database", "url"), "PARVIS_PORT": ("server", "port")}
+
+
+def load_settings(
+    path: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Settings:
+    """Read the file (if any), then the environment, then explicit overrides (CLI options)."""
+    env = os.environ if env is None else env
+    data: dict[str, dict[str, Any]] = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(Path(path).read_text("utf-8"))
+        except FileNotFoundError:
+            raise Invalid(f"configuration file not found: {path}", field="config") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise Invalid(f"{path}: {exc}", field="config") from None
+        for section, values in raw.items():
+            if not isinstance(values, dict):
+                raise Invalid(f"{path}: '{section}' must be a [section]", field=section)
+            data[section] = dict(values)
+    for name, value in env.items():
+        if name in _SHORT_ENV:
+            section, key = _SHORT_ENV[name]
+        elif name.startswith("PARVIS_") and "__" in name:
+            section, _, key = name[len("PARVIS_") :].lower().partition("__")
+        else:
+            continue
+        data.setdefault(section, {})[key] = _env_value(value)
+    for section, values in (overrides or {}).items():
+        for key, value in values.items():
+            if value is not None:
+                data.setdefault(section, {})[key] = value
+    try:
+        return msgspec.convert(data, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        raise Invalid(f"invalid configuration: {exc}", field="config") from None
+
+
+def _env_value(value: str) -> Any:
+    if value.startswith("["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            pass
+    return value
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def settings_toml(settings: Settings) -> str:
+    """The settings as a parvis.toml text (what `parvis init` writes)."""
+    lines: list[str] = ["# Parvis configuration; see README.md for every key.", ""]
+    for section, values in msgspec.structs.asdict(settings).items():
+        lines.append(f"[{section}]")
+        for key, value in msgspec.structs.asdict(values).items():
+            lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,82 @@
+"""Collect the interface's messages (msgids) from the code and templates, and keep the
+catalogues in step: `python -m parvis.messages update` (also `make messages`).
+
+Errors are raised with their English message as the first argument (`Invalid("...")`),
+so the error classes themselves are the gettext keywords: no `_()` noise in services.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from parvis.i18n import LANGUAGES
+
+PACKAGE = Path(__file__).parent
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    **{name: (1,) for name in (
+        "ParvisError", "Invalid", "Unauthorized", "Forbidden", "NotFound", "Conflict",
+        "PayloadTooLarge", "RateLimited", "UnsupportedMediaType", "CharterError", "CheckUnavailable",
+    )},
+}
+METHODS = [("**/templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
+OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
+
+
+def extract() -> Catalog:
+    catalog = Catalog(project="parvis")
+    for filename, lineno, message, comments, context in extract_from_dir(
+        PACKAGE, METHODS, keywords=KEYWORDS, options_map=OPTIONS, comment_tags=("TRANSLATORS:",)
+    ):
+        if filename.endswith("messages.py"):
+            continue
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def po_path(lang: str) -> Path:
+    return Path(str(resources.files("parvis").joinpath("locale", lang, "LC_MESSAGES", "parvis.po")))
+
+
+def untranslated(catalog: Catalog) -> list[object]:
+    def done(m: object) -> bool:
+        string = m.string  # type: ignore[attr-defined]
+        return bool(string) if not isinstance(string, tuple) else all(string)
+
+    return [m.id for m in catalog if m.id and not done(m)]
+
+
+def update() -> None:
+    template = extract()
+    for lang in LANGUAGES:
+        if lang == "en":
+            continue  # the msgids are English
+        path = po_path(lang)
+        if path.exists():
+            with path.open("rb") as f:
+                catalog = read_po(f, locale=lang)
+        else:
+            catalog = Catalog(locale=lang, project="parvis")
+        catalog.update(template, no_fuzzy_matching=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as f:
+            write_po(f, catalog, width=100, omit_header=False, sort_output=True)
+        missing = untranslated(catalog)
+        print(f"{path}: {len(catalog)} messages, {len(missing)} untranslated")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["update"]:
+        update()
+    else:
+        for message in extract():
+            if message.id:
+                print(message.id)

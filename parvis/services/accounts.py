@@ -1,0 +1,91 @@
+"""Moderators: accounts, passwords (argon2), API tokens, sessions."""
+
+from __future__ import annotations
+
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from parvis.errors import Conflict, Invalid, NotFound, Unauthorized
+from parvis.services.runtime import Runtime
+from parvis.services.tokens import hash_api_token
+from parvis.store import moderators
+from parvis.store.moderators import Moderator, Role
+
+_hasher = PasswordHasher()
+# Verified against when the name is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("parvis-dummy-password")
+MIN_PASSWORD = 8
+
+
+def add_moderator(rt: Runtime, name: str, role: Role, password: str) -> int:
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise Invalid("a moderator's name has 1 to 100 characters", field="name")
+    _check_password(password)
+    with rt.db.write() as conn:
+        if moderators.get_by_name(conn, name) is not None:
+            raise Conflict("a moderator named {name} already exists", field="name", name=name)
+        return moderators.add(conn, name, role, _hasher.hash(password), rt.now())
+
+
+def set_password(rt: Runtime, name: str, password: str) -> None:
+    _check_password(password)
+    with rt.db.write() as conn:
+        moderator = _existing(conn, name)
+        moderators.set_password_hash(conn, moderator.id, _hasher.hash(password))
+
+
+def authenticate(rt: Runtime, name: str, password: str) -> Moderator:
+    with rt.db.read() as conn:
+        moderator = moderators.get_by_name(conn, name.strip())
+    try:
+        _hasher.verify(moderator.password_hash if moderator else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        moderator = None
+    if moderator is None or moderator.disabled:
+        raise Unauthorized("wrong name or password", code="bad_credentials")
+    return moderator
+
+
+def issue_token(rt: Runtime, name: str) -> str:
+    """A new API token for the moderation API; only its hash is stored, the old one stops working."""
+    token = "pvs_" + secrets.token_urlsafe(32)
+    with rt.db.write() as conn:
+        moderator = _existing(conn, name)
+        moderators.set_token_hash(conn, moderator.id, hash_api_token(token))
+    return token
+
+
+def moderator_for_token(rt: Runtime, token: str) -> Moderator | None:
+    if not token.startswith("pvs_"):
+        return None
+    with rt.db.read() as conn:
+        moderator = moderators.get_by_token_hash(conn, hash_api_token(token))
+    return moderator if moderator and not moderator.disabled else None
+
+
+def moderator_by_id(rt: Runtime, moderator_id: int) -> Moderator | None:
+    with rt.db.read() as conn:
+        moderator = moderators.get(conn, moderator_id)
+    return moderator if moderator and not moderator.disabled else None
+
+
+def list_moderators(rt: Runtime) -> list[Moderator]:
+    with rt.db.read() as conn:
+        return moderators.all_(conn)
+
+
+def _existing(conn: object, name: str) -> Moderator:
+    moderator = moderators.get_by_name(conn, name)  # type: ignore[arg-type]
+    if moderator is None:
+        raise NotFound("no moderator named {name}", field="name", name=name)
+    return moderator
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(
+            "the password must have at least {n} characters", field="password", n=MIN_PASSWORD
+        )

@@ -1,0 +1,74 @@
+"""The moderators' decisions and their queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from parvis.domain.comment import Comment, CommentStatus
+from parvis.domain.thread import Thread
+from parvis.errors import Conflict, Invalid, NotFound
+from parvis.services.runtime import Runtime
+from parvis.store import audit, comments, threads
+from parvis.store.moderators import Moderator
+
+
+class Action(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+_TARGET = {Action.APPROVE: CommentStatus.PUBLISHED, Action.REJECT: CommentStatus.REJECTED}
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    comment: Comment
+    thread: Thread
+    parent: Comment | None  # the comment it answers
+
+
+def decide(
+    rt: Runtime, moderator: Moderator, comment_id: int, action: str, note: str | None = None
+) -> Comment:
+    try:
+        act = Action(action)
+    except ValueError:
+        raise Invalid("action must be 'approve' or 'reject'", field="action") from None
+    now = rt.now()
+    with rt.db.write() as conn:
+        comment = comments.get(conn, comment_id)
+        if comment is None or comment.status == CommentStatus.DELETED:
+            raise NotFound("no such comment", field="id")
+        target = _TARGET[act]
+        if comment.status == target:
+            return comment  # idempotent: a repeated click or retried API call changes nothing
+        if act == Action.APPROVE and comment.parent_id is not None:
+            parent = comments.get(conn, comment.parent_id)
+            if parent is None or parent.status != CommentStatus.PUBLISHED:
+                raise Conflict(
+                    "approve the comment it answers first", field="parent", code="parent_not_published"
+                )
+        comments.set_status(conn, comment_id, target, now)
+        top = max(comment.verdict.flags, key=lambda f: f.score, default=None) if comment.verdict else None
+        audit.record(
+            conn, at=now, action=act.value, moderator_id=moderator.id, comment_id=comment_id,
+            thread_id=comment.thread_id, rule=top.rule if top else None, note=(note or "").strip()[:500] or None,
+        )
+        updated = comments.get(conn, comment_id)
+    assert updated is not None
+    return updated
+
+
+def queue(rt: Runtime, limit: int = 50, offset: int = 0) -> tuple[list[QueueItem], int]:
+    """Pending comments, oldest first, each with its article and the comment it answers."""
+    with rt.db.read() as conn:
+        pending = comments.pending(conn, limit, offset)
+        total = comments.count_pending(conn)
+        thread_map = {t.id: t for t in threads.get_many(conn, {c.thread_id for c in pending})}
+        parents = comments.get_many(conn, {c.parent_id for c in pending if c.parent_id})
+    items = [
+        QueueItem(c, thread_map[c.thread_id], parents.get(c.parent_id) if c.parent_id else None)
+        for c in pending
+    ]
+    return items, total

@@ -1,0 +1,59 @@
+"""What every use case needs, built once per process."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from parvis.config import Settings
+from parvis.domain.charter import Charter
+from parvis.domain.verdict import CheckContext, Verdict
+from parvis.moderation.charter import load_charter
+from parvis.services.tokens import Tokens
+from parvis.store.db import Database
+
+Moderate = Callable[[str, CheckContext], Verdict]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    charter: Charter
+    moderate: Moderate | None = None  # the moderation engine, when loaded
+    clock: Callable[[], datetime] = field(default=_now)
+    tokens: Tokens = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tokens = Tokens(self.settings.security.secret_key)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, with_engine: bool = True) -> Runtime:
+        charter = load_charter(settings.moderation.charter or None)
+        db = Database(settings.database.url, pool_size=settings.database.pool_size)
+        moderate = _load_engine(charter) if with_engine else None
+        return cls(settings=settings, db=db, charter=charter, moderate=moderate)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def client_hash(self, address: str) -> str:
+        """A keyed hash of the client address: stable for bans and rate limits, not reversible."""
+        key = self.settings.security.secret_key.encode()
+        return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _load_engine(charter: Charter) -> Moderate | None:
+    try:
+        from parvis.moderation.engine import Engine
+    except ImportError:
+        return None
+    engine = Engine(charter)
+    return engine.moderate

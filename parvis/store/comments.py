@@ -1,0 +1,223 @@
+"""SQL for comments."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select, update
+
+from parvis.domain.comment import Comment, CommentStatus, PublicComment
+from parvis.domain.verdict import Verdict
+from parvis.store.db import utc
+from parvis.store.schema import comments, threads
+
+PUBLISHED = CommentStatus.PUBLISHED.value
+
+
+@dataclass(frozen=True, slots=True)
+class NewComment:
+    thread_id: int
+    parent_id: int | None
+    root_id: int | None
+    author: str
+    email: str | None
+    text: str
+    html: str
+    status: CommentStatus
+    created: datetime
+    client_hash: str
+    verdict: Verdict | None = None
+
+
+def _comment(row: Any) -> Comment:
+    return Comment(
+        id=row.id,
+        thread_id=row.thread_id,
+        parent_id=row.parent_id,
+        root_id=row.root_id,
+        author=row.author,
+        email=row.email,
+        text=row.text,
+        html=row.html,
+        status=CommentStatus(row.status),
+        created=utc(row.created),  # type: ignore[arg-type]
+        modified=utc(row.modified),
+        client_hash=row.client_hash,
+        verdict=Verdict.from_dict(json.loads(row.verdict)) if row.verdict else None,
+        risk=row.risk,
+    )
+
+
+def _verdict_json(verdict: Verdict | None) -> str | None:
+    return json.dumps(verdict.to_dict(), ensure_ascii=False) if verdict else None
+
+
+def insert(conn: Connection, new: NewComment) -> int:
+    result = conn.execute(
+        comments.insert().values(
+            thread_id=new.thread_id,
+            parent_id=new.parent_id,
+            root_id=new.root_id,
+            author=new.author,
+            email=new.email,
+            text=new.text,
+            html=new.html,
+            status=new.status.value,
+            created=new.created,
+            client_hash=new.client_hash,
+            verdict=_verdict_json(new.verdict),
+            risk=new.verdict.risk if new.verdict else 0.0,
+        )
+    )
+    comment_id = int(result.inserted_primary_key[0])
+    if new.root_id is None:  # a top-level comment is its own root
+        conn.execute(update(comments).where(comments.c.id == comment_id).values(root_id=comment_id))
+    return comment_id
+
+
+def get(conn: Connection, comment_id: int) -> Comment | None:
+    row = conn.execute(select(comments).where(comments.c.id == comment_id)).first()
+    return _comment(row) if row else None
+
+
+def get_many(conn: Connection, ids: Iterable[int]) -> dict[int, Comment]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = conn.execute(select(comments).where(comments.c.id.in_(ids))).all()
+    return {r.id: _comment(r) for r in rows}
+
+
+_PUBLIC_COLUMNS = (
+    comments.c.id,
+    comments.c.parent_id,
+    comments.c.root_id,
+    comments.c.author,
+    comments.c.created,
+    comments.c.html,
+)
+
+
+def published_roots(
+    conn: Connection, thread_id: int, before: int | None, limit: int
+) -> list[PublicComment]:
+    """Top-level published comments, newest first, keyset-paged on the id."""
+    stmt = (
+        select(*_PUBLIC_COLUMNS)
+        .where(
+            comments.c.thread_id == thread_id,
+            comments.c.status == PUBLISHED,
+            comments.c.parent_id.is_(None),
+        )
+        .order_by(comments.c.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        stmt = stmt.where(comments.c.id < before)
+    return [_public(r) for r in conn.execute(stmt)]
+
+
+def published_replies(conn: Connection, root_ids: Sequence[int]) -> list[PublicComment]:
+    """Every published reply under the given top-level comments, oldest first, in one query."""
+    if not root_ids:
+        return []
+    rows = conn.execute(
+        select(*_PUBLIC_COLUMNS)
+        .where(
+            comments.c.root_id.in_(root_ids),
+            comments.c.status == PUBLISHED,
+            comments.c.parent_id.is_not(None),
+        )
+        .order_by(comments.c.id)
+    )
+    return [_public(r) for r in rows]
+
+
+def _public(row: Any) -> PublicComment:
+    return PublicComment(
+        id=row.id,
+        parent_id=row.parent_id,
+        root_id=row.root_id,
+        author=row.author,
+        created=utc(row.created),  # type: ignore[arg-type]
+        html=row.html,
+        replies=[],
+    )
+
+
+def count_published(conn: Connection, thread_ids: Sequence[int]) -> dict[int, int]:
+    if not thread_ids:
+        return {}
+    rows = conn.execute(
+        select(comments.c.thread_id, func.count())
+        .where(comments.c.thread_id.in_(thread_ids), comments.c.status == PUBLISHED)
+        .group_by(comments.c.thread_id)
+    ).all()
+    return {int(tid): int(n) for tid, n in rows}
+
+
+def count_published_by_uri(conn: Connection, uris: Sequence[str]) -> dict[str, int]:
+    """Counts for many URIs in one statement; unknown URIs are simply absent."""
+    if not uris:
+        return {}
+    rows = conn.execute(
+        select(threads.c.uri, func.count(comments.c.id))
+        .select_from(threads.outerjoin(
+            comments,
+            (comments.c.thread_id == threads.c.id) & (comments.c.status == PUBLISHED),
+        ))
+        .where(threads.c.uri.in_(uris))
+        .group_by(threads.c.uri)
+    ).all()
+    return {uri: int(n) for uri, n in rows}
+
+
+def set_status(
+    conn: Connection, comment_id: int, status: CommentStatus, now: datetime, *, decided: bool = True
+) -> None:
+    values: dict[str, Any] = {"status": status.value}
+    if decided:
+        values["decided"] = now
+    conn.execute(update(comments).where(comments.c.id == comment_id).values(**values))
+
+
+def update_text(
+    conn: Connection, comment_id: int, text: str, html: str, status: CommentStatus,
+    verdict: Verdict | None, now: datetime,
+) -> None:
+    conn.execute(
+        update(comments)
+        .where(comments.c.id == comment_id)
+        .values(
+            text=text,
+            html=html,
+            status=status.value,
+            modified=now,
+            verdict=_verdict_json(verdict),
+            risk=verdict.risk if verdict else 0.0,
+        )
+    )
+
+
+def pending(conn: Connection, limit: int, offset: int = 0) -> list[Comment]:
+    """The moderators' queue: pending comments, oldest first."""
+    rows = conn.execute(
+        select(comments)
+        .where(comments.c.status == CommentStatus.PENDING.value)
+        .order_by(comments.c.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [_comment(r) for r in rows]
+
+
+def count_pending(conn: Connection) -> int:
+    return int(
+        conn.execute(
+            select(func.count()).where(comments.c.status == CommentStatus.PENDING.value)
+        ).scalar_one()
+    )

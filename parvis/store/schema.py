@@ -1,0 +1,97 @@
+"""The tables, as SQLAlchemy Core metadata. Migrations (store/migrations) create them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+Timestamp = DateTime(timezone=True)
+
+threads = Table(
+    "threads",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("uri", String(1024), nullable=False, unique=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("text", Text, nullable=True),
+    Column("closed", Boolean, nullable=False, default=False),
+    Column("mode", String(8), nullable=True),
+    Column("created", Timestamp, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("thread_id", Id, ForeignKey("threads.id"), nullable=False),
+    Column("parent_id", Id, ForeignKey("comments.id"), nullable=True),
+    # The top-level ancestor (itself for a top-level comment): one query fetches a page's replies.
+    Column("root_id", Id, nullable=True),
+    Column("author", String(200), nullable=False),
+    Column("email", String(320), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("html", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created", Timestamp, nullable=False),
+    Column("modified", Timestamp, nullable=True),
+    Column("decided", Timestamp, nullable=True),
+    Column("client_hash", String(64), nullable=False, default=""),
+    Column("verdict", Text, nullable=True),  # the engine's verdict as JSON
+    Column("risk", Float, nullable=False, default=0.0),
+    sqlite_autoincrement=True,
+)
+Index("ix_comments_thread_status_id", comments.c.thread_id, comments.c.status, comments.c.id)
+Index("ix_comments_root", comments.c.root_id, comments.c.status)
+Index("ix_comments_status_id", comments.c.status, comments.c.id)
+
+moderators = Table(
+    "moderators",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("token_hash", String(64), nullable=True, unique=True),
+    Column("created", Timestamp, nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("at", Timestamp, nullable=False),
+    Column("moderator_id", Id, ForeignKey("moderators.id"), nullable=True),  # NULL: automatic
+    Column("action", String(32), nullable=False),
+    Column("comment_id", Id, ForeignKey("comments.id"), nullable=True),
+    Column("thread_id", Id, ForeignKey("threads.id"), nullable=True),
+    Column("rule", String(32), nullable=True),
+    Column("note", Text, nullable=True),
+)
+Index("ix_audit_log_at", audit_log.c.at)
+Index("ix_audit_log_comment", audit_log.c.comment_id)
+
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("window_start", BigInteger, nullable=False),
+    Column("hits", Integer, nullable=False),
+)

@@ -1,0 +1,80 @@
+"""SQL for threads (articles)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from parvis.domain.thread import ModerationMode, Thread
+from parvis.store.db import insert, utc
+from parvis.store.schema import threads
+
+
+def _thread(row: Any) -> Thread:
+    return Thread(
+        id=row.id,
+        uri=row.uri,
+        title=row.title,
+        closed=bool(row.closed),
+        mode=ModerationMode(row.mode) if row.mode else None,
+        created=utc(row.created),  # type: ignore[arg-type]
+        text=row.text,
+    )
+
+
+def get_by_uri(conn: Connection, uri: str) -> Thread | None:
+    row = conn.execute(select(threads).where(threads.c.uri == uri)).first()
+    return _thread(row) if row else None
+
+
+def get(conn: Connection, thread_id: int) -> Thread | None:
+    row = conn.execute(select(threads).where(threads.c.id == thread_id)).first()
+    return _thread(row) if row else None
+
+
+def get_or_create(conn: Connection, uri: str, title: str, now: datetime) -> Thread:
+    """Race-safe: two processes creating the same thread both get the one row."""
+    conn.execute(
+        insert(conn, threads)
+        .values(uri=uri, title=title, closed=False, created=now)
+        .on_conflict_do_nothing(index_elements=["uri"])
+    )
+    thread = get_by_uri(conn, uri)
+    assert thread is not None
+    return thread
+
+
+def register(conn: Connection, uri: str, title: str, text: str | None, now: datetime) -> Thread:
+    """Create or update an article as the publisher's CMS describes it."""
+    stmt = insert(conn, threads).values(uri=uri, title=title, text=text, closed=False, created=now)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["uri"], set_={"title": stmt.excluded.title, "text": stmt.excluded.text}
+        )
+    )
+    thread = get_by_uri(conn, uri)
+    assert thread is not None
+    return thread
+
+
+def set_closed(conn: Connection, thread_id: int, closed: bool) -> None:
+    conn.execute(update(threads).where(threads.c.id == thread_id).values(closed=closed))
+
+
+def set_mode(conn: Connection, thread_id: int, mode: ModerationMode | None) -> None:
+    conn.execute(
+        update(threads).where(threads.c.id == thread_id).values(mode=mode.value if mode else None)
+    )
+
+
+def latest(conn: Connection, limit: int) -> list[Thread]:
+    rows = conn.execute(select(threads).order_by(threads.c.id.desc()).limit(limit)).all()
+    return [_thread(r) for r in rows]
+
+
+def get_many(conn: Connection, ids: set[int]) -> list[Thread]:
+    if not ids:
+        return []
+    return [_thread(r) for r in conn.execute(select(threads).where(threads.c.id.in_(ids)))]

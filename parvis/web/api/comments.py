@@ -1,0 +1,123 @@
+"""/api/v1/comments: read a thread, post, edit and delete a comment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from parvis.domain.comment import PublicComment
+from parvis.errors import Invalid, Unauthorized
+from parvis.services import accounts, posting, reading
+from parvis.web.http import bearer_token, client_address, json_response, query_int, read_json, runtime
+
+EDIT_HEADER = "x-parvis-edit-token"
+EDIT_COOKIE = "parvis_edit_{id}"
+
+
+class CommentIn(msgspec.Struct):
+    uri: str
+    author: str
+    text: str
+    email: str | None = None
+    parent: int | None = None
+    title: str | None = None
+
+
+class CommentEdit(msgspec.Struct):
+    text: str
+
+
+def public_json(c: PublicComment) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "parent": c.parent_id,
+        "author": c.author,
+        "created": c.created.isoformat(),
+        "html": c.html,
+        "replies": [public_json(r) for r in c.replies],
+    }
+
+
+def required_uri(request: Request) -> str:
+    uri = request.query_params.get("uri")
+    if not uri:
+        raise Invalid("the uri parameter is missing", field="uri")
+    return uri
+
+
+async def list_comments(request: Request) -> Response:
+    rt = runtime(request)
+    page = await run_in_threadpool(
+        reading.thread_page, rt, required_uri(request), request.query_params.get("before") or None,
+        query_int(request, "limit"),
+    )
+    return json_response(
+        {"uri": page.uri, "total": page.total, "comments": [public_json(c) for c in page.comments],
+         "next": page.next}
+    )
+
+
+async def create_comment(request: Request) -> Response:
+    rt = runtime(request)
+    body = await read_json(request, CommentIn)
+    token = bearer_token(request)
+    trusted = bool(token) and await run_in_threadpool(accounts.moderator_for_token, rt, token or "") is not None
+    if token and not trusted:
+        raise Unauthorized("invalid API token", code="bad_token")
+    data = posting.CommentInput(
+        uri=body.uri, author=body.author, text=body.text, email=body.email, parent=body.parent,
+        title=body.title,
+    )
+    posted = await run_in_threadpool(posting.post_comment, rt, data, client_address(request), trusted=trusted)
+    response = json_response(
+        {"id": posted.id, "status": posted.status.value, "edit_token": posted.edit_token,
+         "edit_seconds": rt.settings.comments.edit_window},
+        status=201,
+    )
+    set_edit_cookie(request, response, posted.id, posted.edit_token)
+    return response
+
+
+def set_edit_cookie(request: Request, response: Response, comment_id: int, token: str) -> None:
+    rt = runtime(request)
+    response.set_cookie(
+        EDIT_COOKIE.format(id=comment_id), token, max_age=rt.settings.comments.edit_window,
+        httponly=True, samesite="lax", secure=rt.settings.security.secure_cookies,
+    )
+
+
+def edit_token(request: Request, comment_id: int) -> str:
+    token = request.headers.get(EDIT_HEADER) or request.cookies.get(EDIT_COOKIE.format(id=comment_id))
+    if not token:
+        raise Unauthorized("not allowed to change this comment", code="edit_denied")
+    return token
+
+
+async def update_comment(request: Request) -> Response:
+    rt = runtime(request)
+    comment_id = request.path_params["id"]
+    body = await read_json(request, CommentEdit)
+    comment = await run_in_threadpool(posting.edit_comment, rt, comment_id, edit_token(request, comment_id), body.text)
+    return json_response({"id": comment.id, "status": comment.status.value, "html": comment.html})
+
+
+async def delete_comment(request: Request) -> Response:
+    rt = runtime(request)
+    comment_id = request.path_params["id"]
+    await run_in_threadpool(posting.delete_comment, rt, comment_id, edit_token(request, comment_id))
+    response = Response(status_code=204)
+    response.delete_cookie(EDIT_COOKIE.format(id=comment_id))
+    return response
+
+
+routes = [
+    Route("/api/v1/comments", list_comments, methods=["GET"]),
+    Route("/api/v1/comments", create_comment, methods=["POST"]),
+    Route("/api/v1/comments/{id:int}", update_comment, methods=["PUT"]),
+    Route("/api/v1/comments/{id:int}", delete_comment, methods=["DELETE"]),
+]

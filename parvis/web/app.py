@@ -1,0 +1,73 @@
+"""The ASGI application: routes, middleware, error handlers."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from parvis.services.runtime import Runtime
+from parvis.web import errors
+from parvis.web.api import comments, counts, moderation
+from parvis.web.pages import home, thread
+from parvis.web.pages import moderation as moderation_pages
+from parvis.web.templating import Templates
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; "
+    "frame-ancestors 'self'"
+)
+
+
+class SecurityHeaders:
+    """CSP and friends on every HTML page; the widget's script and the API need CORS, not CSP."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.setdefault("headers", [])
+                headers.append((b"x-content-type-options", b"nosniff"))
+                headers.append((b"referrer-policy", b"strict-origin-when-cross-origin"))
+                if any(k == b"content-type" and v.startswith(b"text/html") for k, v in headers):
+                    headers.append((b"content-security-policy", CSP.encode()))
+                    headers.append((b"x-frame-options", b"SAMEORIGIN"))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(rt: Runtime) -> Starlette:
+    routes = [
+        *comments.routes,
+        *counts.routes,
+        *moderation.routes,
+        *thread.routes,
+        *home.routes,
+        *moderation_pages.routes,
+        Mount("/static", StaticFiles(packages=[("parvis.web", "static")]), name="static"),
+    ]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=rt.settings.server.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Content-Type", "X-Parvis-Edit-Token", "Authorization"],
+            max_age=600,
+        ),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers=errors.HANDLERS)  # type: ignore[arg-type]
+    app.state.runtime = rt
+    app.state.templates = Templates(rt)
+    return app

@@ -1,0 +1,117 @@
+"""/thread: the comment section rendered on the server, usable without JavaScript."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from parvis.errors import Forbidden, Invalid, ParvisError
+from parvis.services import posting, reading
+from parvis.web.api.comments import required_uri, set_edit_cookie
+from parvis.web.errors import localised_message
+from parvis.web.http import client_address, query_int, read_body, runtime
+
+CSRF_COOKIE = "parvis_csrf"
+
+
+def _csrf_cookie(request: Request) -> tuple[str, bool]:
+    value = request.cookies.get(CSRF_COOKIE)
+    if value and len(value) >= 16:
+        return value, False
+    return secrets.token_urlsafe(24), True
+
+
+async def thread_page(request: Request) -> Response:
+    return await _render(request, form={}, errors={}, status=200)
+
+
+async def _render(request: Request, form: dict[str, str], errors: dict[str, str], status: int,
+                  uri: str | None = None, error: str | None = None) -> Response:
+    rt = runtime(request)
+    templates = request.app.state.templates
+    uri = uri or required_uri(request)
+    page = await run_in_threadpool(
+        reading.thread_page, rt, uri, request.query_params.get("before") or None, query_int(request, "limit")
+    )
+    reply_id = query_int(request, "reply") or (int(form["parent"]) if form.get("parent", "").isdigit() else None)
+    reply_to = _find(page.comments, reply_id) if reply_id else None
+    posted_id = query_int(request, "posted")
+    csrf_cookie, fresh = _csrf_cookie(request)
+    fragment = request.query_params.get("fragment")
+    name = {"1": "thread_fragment.html", "comments": "thread_comments.html"}.get(fragment or "", "thread.html")
+    context: dict[str, Any] = {
+        "page": page,
+        "uri": uri,
+        "form": form,
+        "errors": errors,
+        "error": error,
+        "reply_to": reply_to,
+        "reply_id": reply_id,
+        "posted_id": posted_id,
+        "posted_status": request.query_params.get("status"),
+        "csrf": rt.tokens.csrf(csrf_cookie),
+        "max_length": rt.settings.comments.max_length,
+        "before": request.query_params.get("before"),
+        "public_url": rt.settings.server.public_url.rstrip("/"),
+    }
+    response = templates.response(request, name, context, status=status)
+    if fresh:
+        response.set_cookie(CSRF_COOKIE, csrf_cookie, httponly=True, samesite="lax",
+                            secure=rt.settings.security.secure_cookies)
+    return response
+
+
+def _find(comments: list[Any], comment_id: int) -> Any:
+    for c in comments:
+        if c.id == comment_id:
+            return c
+        found = _find(c.replies, comment_id)
+        if found is not None:
+            return found
+    return None
+
+
+async def post_form(request: Request) -> Response:
+    """The form without JavaScript: on error the page comes back with what was typed."""
+    rt = runtime(request)
+    templates = request.app.state.templates
+    await read_body(request)  # enforces the size limit before parsing
+    form_data = await request.form()
+    form = {k: str(v) for k, v in form_data.items() if isinstance(v, str)}
+    uri = form.get("uri", "")
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    if not cookie or not rt.tokens.check_csrf(cookie, form.get("csrf", "")):
+        raise Forbidden("the form has expired; please send it again", code="csrf")
+    if not uri:
+        raise Invalid("the article's URI is missing", field="uri")
+    parent = form.get("parent", "").strip()
+    try:
+        data = posting.CommentInput(
+            uri=uri, author=form.get("author", ""), text=form.get("text", ""),
+            email=form.get("email") or None, parent=int(parent) if parent.isdigit() else None,
+            title=form.get("title") or None,
+        )
+        posted = await run_in_threadpool(posting.post_comment, rt, data, client_address(request))
+    except ParvisError as exc:
+        if exc.status >= 500 or isinstance(exc, Forbidden):
+            raise
+        lang = templates.language(request)
+        message = localised_message(exc, lang)
+        return await _render(request, form=form, errors={exc.field or "form": message},
+                             status=exc.status, uri=uri, error=message)
+    query = urlencode({"uri": uri, "posted": posted.id, "status": posted.status.value})
+    response = RedirectResponse(f"/thread?{query}#parvis-notice", status_code=303)
+    set_edit_cookie(request, response, posted.id, posted.edit_token)
+    return response
+
+
+routes = [
+    Route("/thread", thread_page, methods=["GET"]),
+    Route("/thread/comment", post_form, methods=["POST"]),
+]

@@ -1,0 +1,118 @@
+"""Fixtures shared by every layer: settings, a migrated database (SQLite and PostgreSQL),
+the runtime, an HTTP client on the real app."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from starlette.testclient import TestClient
+
+from parvis.config import Settings, load_settings
+from parvis.moderation.charter import load_charter
+from parvis.services.runtime import Runtime
+from parvis.store.db import Database
+from parvis.store.schema import metadata
+from parvis.web.app import create_app
+from tests import pg
+
+SECRET = "test-secret-not-for-production"
+
+
+def make_settings(db_url: str, **sections: dict[str, object]) -> Settings:
+    overrides: dict[str, dict[str, object]] = {"security": {"secret_key": SECRET}, "database": {"url": db_url}}
+    for name, values in sections.items():
+        overrides.setdefault(name, {}).update(values)
+    return load_settings(None, env={}, overrides=overrides)
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> Iterator[str | None]:
+    with pg.server() as (dsn, reason):
+        if dsn is None:
+            print(f"\nPostgreSQL tests will be skipped: {reason}")
+        yield dsn
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_admin: str | None) -> Iterator[str]:
+    if pg_admin is None:
+        pytest.skip("no PostgreSQL available (see the session header)")
+    name = f"parvis_test_{os.getpid()}"
+    url = pg.create_database(pg_admin, name)
+    db = Database(url)
+    db.migrate()
+    db.dispose()
+    yield url
+    pg.drop_database(pg_admin, name)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "parvis.db"
+    db = Database(f"sqlite:///{path}")
+    db.migrate()
+    db.dispose()
+    return path
+
+
+def _truncate(url: str) -> None:
+    db = Database(url)
+    with db.engine.begin() as conn:
+        names = ", ".join(t.name for t in metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    db.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """Every test that takes this runs on both databases, each starting empty and migrated."""
+    if request.param == "sqlite":
+        path = tmp_path / "parvis.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("pg_url")
+    _truncate(url)
+    return url
+
+
+class Clock:
+    """A clock the tests move by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2025, 8, 15, 16, 42, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return make_settings(db_url)
+
+
+@pytest.fixture
+def rt(settings: Settings, clock: Clock) -> Iterator[Runtime]:
+    runtime = Runtime(settings=settings, db=Database(settings.database.url), charter=load_charter(),
+                      clock=clock)
+    yield runtime
+    runtime.db.dispose()
+
+
+@pytest.fixture
+def client(rt: Runtime) -> Iterator[TestClient]:
+    with TestClient(create_app(rt)) as c:
+        yield c
