@@ -9,7 +9,7 @@ DEB_PACKAGES := python3-grammalecte chromium wrk curl
 STAMP := $(VENV)/.installed
 SITE = $(shell $(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 
-.PHONY: install run test bench bench-scale eval model check clean
+.PHONY: install run test bench bench-scale eval model check messages clean
 
 install: $(STAMP)
 
@@ -45,6 +45,9 @@ model: install
 
 eval: install
 	$(BIN)/python -m parvis.moderation.evaluation
+
+messages: install
+	$(BIN)/python -m parvis.messages update
 
 clean:
 	rm -rf var test-artifacts .pytest_cache

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, TypeVar
 
+from urllib.parse import parse_qs
+
 import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
@@ -41,6 +43,25 @@ async def read_body(request: Request) -> bytes:
             raise PayloadTooLarge("the request body is too large ({limit} bytes at most)", limit=limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def read_form(request: Request) -> dict[str, list[str]]:
+    """An urlencoded form (all of ours are), read within the body size limit."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype != "application/x-www-form-urlencoded":
+        raise UnsupportedMediaType("send the form as application/x-www-form-urlencoded")
+    body = await read_body(request)
+    try:
+        return parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=1000)
+    except UnicodeDecodeError:
+        raise Invalid("the body is not valid UTF-8", code="invalid_encoding") from None
+    except ValueError:
+        raise Invalid("the form has too many fields", code="invalid_form") from None
+
+
+def first(form: dict[str, list[str]], name: str) -> str:
+    values = form.get(name)
+    return values[0] if values else ""
 
 
 async def read_json(request: Request, into: type[T]) -> T:

@@ -14,7 +14,7 @@ from parvis.services import accounts, moderating
 from parvis.services.limits import enforce_rate_limit
 from parvis.store.moderators import Moderator
 from parvis.web.errors import localised_message
-from parvis.web.http import client_address, json_response, query_int, read_body, runtime
+from parvis.web.http import client_address, first, json_response, query_int, read_form, runtime
 
 SESSION_COOKIE = "parvis_session"
 LOGIN_ATTEMPTS = 10  # per client and name, per 10 minutes
@@ -33,23 +33,14 @@ def _login_redirect(request: Request) -> Response:
     return RedirectResponse(f"/mod/login?next={quote(request.url.path)}", status_code=303)
 
 
-async def _form(request: Request) -> dict[str, object]:
-    await read_body(request)
-    data = await request.form()
-    out: dict[str, object] = {}
-    for key, value in data.multi_items():
-        if isinstance(value, str):
-            if key.endswith("[]") or key == "ids":
-                out.setdefault(key, []).append(value)  # type: ignore[union-attr]
-            else:
-                out[key] = value
-    return out
+async def _form(request: Request) -> dict[str, list[str]]:
+    return await read_form(request)
 
 
-def _check_csrf(request: Request, form: dict[str, object]) -> None:
+def _check_csrf(request: Request, form: dict[str, list[str]]) -> None:
     rt = runtime(request)
     session = request.cookies.get(SESSION_COOKIE, "")
-    if not session or not rt.tokens.check_csrf(session, str(form.get("csrf", ""))):
+    if not session or not rt.tokens.check_csrf(session, first(form, "csrf")):
         raise Forbidden("the form has expired; please send it again", code="csrf")
 
 
@@ -67,8 +58,8 @@ async def login(request: Request) -> Response:
     rt = runtime(request)
     templates = request.app.state.templates
     form = await _form(request)
-    name, password = str(form.get("name", "")), str(form.get("password", ""))
-    next_url = _safe_next(str(form.get("next", "")))
+    name, password = first(form, "name"), first(form, "password")
+    next_url = _safe_next(first(form, "next"))
     try:
         key = f"login:{rt.client_hash(client_address(request))}"
         await run_in_threadpool(enforce_rate_limit, rt, key, LOGIN_ATTEMPTS, 600)
@@ -118,9 +109,9 @@ async def decide(request: Request) -> Response:
     _check_csrf(request, form)
     rt = runtime(request)
     one = query_int(request, "one")  # a single item's own button
-    ids = [one] if one else [int(i) for i in form.get("ids", []) if str(i).isdigit()]  # type: ignore[union-attr]
-    action = str(form.get("action", ""))
-    note = str(form.get("note", "")) or None
+    ids = [one] if one else [int(i) for i in form.get("ids", []) if i.isdigit()]
+    action = first(form, "action")
+    note = first(form, "note") or None
     done = []
     for comment_id in ids:
         comment = await run_in_threadpool(moderating.decide, rt, moderator, comment_id, action, note)

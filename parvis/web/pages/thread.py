@@ -15,7 +15,7 @@ from parvis.errors import Forbidden, Invalid, ParvisError
 from parvis.services import posting, reading
 from parvis.web.api.comments import required_uri, set_edit_cookie
 from parvis.web.errors import localised_message
-from parvis.web.http import client_address, query_int, read_body, runtime
+from parvis.web.http import client_address, query_int, read_form, runtime
 
 CSRF_COOKIE = "parvis_csrf"
 
@@ -81,9 +81,7 @@ async def post_form(request: Request) -> Response:
     """The form without JavaScript: on error the page comes back with what was typed."""
     rt = runtime(request)
     templates = request.app.state.templates
-    await read_body(request)  # enforces the size limit before parsing
-    form_data = await request.form()
-    form = {k: str(v) for k, v in form_data.items() if isinstance(v, str)}
+    form = {k: v[0] for k, v in (await read_form(request)).items()}
     uri = form.get("uri", "")
     cookie = request.cookies.get(CSRF_COOKIE, "")
     if not cookie or not rt.tokens.check_csrf(cookie, form.get("csrf", "")):
