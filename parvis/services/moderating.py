@@ -10,6 +10,7 @@ from parvis.domain.thread import Thread
 from parvis.errors import Conflict, Invalid, NotFound
 from parvis.services.runtime import Runtime
 from parvis.store import audit, comments, threads
+from parvis.store.comments import QueueOrder
 from parvis.store.moderators import Moderator
 
 
@@ -18,6 +19,7 @@ class Action(StrEnum):
     REJECT = "reject"
 
 
+BULK_NOTE = "sans signalement"
 _TARGET = {Action.APPROVE: CommentStatus.PUBLISHED, Action.REJECT: CommentStatus.REJECTED}
 
 
@@ -60,11 +62,14 @@ def decide(
     return updated
 
 
-def queue(rt: Runtime, limit: int = 50, offset: int = 0) -> tuple[list[QueueItem], int]:
-    """Pending comments, oldest first, each with its article and the comment it answers."""
+def queue(
+    rt: Runtime, limit: int = 50, offset: int = 0, order: QueueOrder = QueueOrder.RISK,
+    rule: str | None = None,
+) -> tuple[list[QueueItem], int]:
+    """Pending comments (riskiest first by default), each with its article and the comment it answers."""
     with rt.db.read() as conn:
-        pending = comments.pending(conn, limit, offset)
-        total = comments.count_pending(conn)
+        pending = comments.pending(conn, limit, offset, order, rule)
+        total = comments.count_pending(conn, rule)
         thread_map = {t.id: t for t in threads.get_many(conn, {c.thread_id for c in pending})}
         parents = comments.get_many(conn, {c.parent_id for c in pending if c.parent_id})
     items = [
@@ -72,3 +77,20 @@ def queue(rt: Runtime, limit: int = 50, offset: int = 0) -> tuple[list[QueueItem
         for c in pending
     ]
     return items, total
+
+
+def approve_unflagged(rt: Runtime, moderator: Moderator) -> tuple[int, int]:
+    """Approve every pending comment the engine checked and flagged nothing on.
+
+    Returns (approved, skipped): a reply whose parent still waits is skipped.
+    """
+    with rt.db.read() as conn:
+        ids = sorted(comments.pending_ids(conn, "none"))
+    approved = skipped = 0
+    for comment_id in ids:  # oldest first, so parents come before their replies
+        try:
+            decide(rt, moderator, comment_id, Action.APPROVE.value, note=BULK_NOTE)
+            approved += 1
+        except Conflict:
+            skipped += 1
+    return approved, skipped

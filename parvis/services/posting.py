@@ -8,18 +8,22 @@ from dataclasses import dataclass
 from parvis.domain.charter import RejectAction
 from parvis.domain.comment import Comment, CommentStatus
 from parvis.domain.thread import ModerationMode, Thread
-from parvis.domain.verdict import CheckContext, Decision, Verdict
+from parvis.domain.verdict import Decision, Verdict
 from parvis.errors import Conflict, Forbidden, Invalid, NotFound
+from parvis.services.checking import verdict_for
 from parvis.services.limits import enforce_rate_limit
 from parvis.services.rendering import render
 from parvis.services.runtime import Runtime
+from parvis.services.validation import (
+    check_new_uri,
+    clean_author,
+    clean_email,
+    clean_text,
+    clean_uri,
+)
 from parvis.store import audit, comments, threads
 from parvis.store.comments import NewComment
 
-# Deliberately simple: one @, a dot in the domain, no spaces. Deliverability is the
-# follow-by-mail confirmation's job, not a regex's.
-_EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']+\.[^@\s<>\"'.]{2,}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 AUTOMATIC_NOTE = "charte"
 
 
@@ -44,10 +48,10 @@ class Posted:
 def post_comment(rt: Runtime, data: CommentInput, client_address: str, *, trusted: bool = False) -> Posted:
     """Validate, moderate, store. `trusted` (a moderator's token) skips the rate limit."""
     cfg = rt.settings.comments
-    uri = _clean_uri(rt, data.uri)
-    author = _clean_author(rt, data.author)
-    text = _clean_text(rt, data.text)
-    email = _clean_email(data.email)
+    uri = clean_uri(rt, data.uri)
+    author = clean_author(rt, data.author)
+    text = clean_text(rt, data.text)
+    email = clean_email(data.email)
     client = rt.client_hash(client_address)
     now = rt.now()
 
@@ -56,7 +60,7 @@ def post_comment(rt: Runtime, data: CommentInput, client_address: str, *, truste
 
     with rt.db.read() as conn:
         thread = threads.get_by_uri(conn, uri)
-    verdict = _moderate(rt, text, thread)
+    verdict = verdict_for(rt, text, thread)
 
     with rt.db.write() as conn:
         if thread is None:
@@ -102,13 +106,13 @@ def post_comment(rt: Runtime, data: CommentInput, client_address: str, *, truste
 
 def edit_comment(rt: Runtime, comment_id: int, edit_token: str, text: str) -> Comment:
     _check_edit_right(rt, comment_id, edit_token)
-    text = _clean_text(rt, text)
+    text = clean_text(rt, text)
     now = rt.now()
     with rt.db.read() as conn:
         comment = _editable(conn, comment_id)
         thread = threads.get(conn, comment.thread_id)
     assert thread is not None
-    verdict = _moderate(rt, text, thread)
+    verdict = verdict_for(rt, text, thread)
     status, _ = _initial_status(rt, thread, verdict)
     with rt.db.write() as conn:
         comments.update_text(conn, comment_id, text, render(text), status, verdict, now)
@@ -134,15 +138,6 @@ def _editable(conn: object, comment_id: int) -> Comment:
     if comment is None or comment.status in (CommentStatus.DELETED, CommentStatus.REJECTED):
         raise NotFound("no such comment", field="id")
     return comment
-
-
-def _moderate(rt: Runtime, text: str, thread: Thread | None) -> Verdict | None:
-    if rt.moderate is None:
-        return None
-    context = CheckContext(
-        title=thread.title if thread else None, article_text=thread.text if thread else None
-    )
-    return rt.moderate(text, context)
 
 
 def _pre(rt: Runtime, thread: Thread) -> bool:
@@ -185,59 +180,6 @@ def _automatic_decision(rt: Runtime, thread: Thread, status: CommentStatus) -> s
     if status == CommentStatus.PUBLISHED and _pre(rt, thread):
         return "auto-approve"
     return None
-
-
-def _clean_uri(rt: Runtime, uri: str) -> str:
-    uri = uri.strip()
-    if not uri:
-        raise Invalid("the article's URI is missing", field="uri")
-    if len(uri) > 1024 or _CONTROL.search(uri):
-        raise Invalid("the article's URI is not valid", field="uri")
-    return uri
-
-
-def check_new_uri(rt: Runtime, uri: str) -> None:
-    prefixes = rt.settings.comments.allowed_uri_prefixes
-    if prefixes and not any(uri.startswith(p) for p in prefixes):
-        raise Forbidden("comments are not accepted for this address", code="uri_not_allowed")
-
-
-def _clean_author(rt: Runtime, author: str) -> str:
-    author = " ".join(author.split())
-    if not author:
-        raise Invalid("please give a pseudonym", field="author", code="author_missing")
-    if len(author) > rt.settings.comments.max_author_length:
-        raise Invalid(
-            "the pseudonym is too long ({limit} characters at most)",
-            field="author", code="author_too_long", limit=rt.settings.comments.max_author_length,
-        )
-    if _CONTROL.search(author):
-        raise Invalid("the pseudonym contains invalid characters", field="author")
-    return author
-
-
-def _clean_text(rt: Runtime, text: str) -> str:
-    text = _CONTROL.sub("", text.replace("\r\n", "\n")).strip()
-    if not text:
-        raise Invalid("the comment is empty", field="text", code="text_empty")
-    limit = rt.settings.comments.max_length
-    if len(text) > limit:
-        raise Invalid(
-            "the comment is too long ({length} characters, {limit} at most)",
-            field="text", code="text_too_long", length=len(text), limit=limit,
-        )
-    return text
-
-
-def _clean_email(email: str | None) -> str | None:
-    if email is None:
-        return None
-    email = email.strip()
-    if not email:
-        return None
-    if len(email) > 254 or not _EMAIL.match(email):
-        raise Invalid("the e-mail address is not valid", field="email", code="email_invalid")
-    return email
 
 
 def _title_from_uri(uri: str) -> str:

@@ -27,7 +27,7 @@ class Runtime:
     settings: Settings
     db: Database
     charter: Charter
-    moderate: Moderate | None = None  # the moderation engine, when loaded
+    moderate: Moderate | None = None  # the moderation engine; None in tests of the bare server
     clock: Callable[[], datetime] = field(default=_now)
     tokens: Tokens = field(init=False)
 
@@ -50,10 +50,9 @@ class Runtime:
         return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _load_engine(charter: Charter) -> Moderate | None:
-    try:
-        from parvis.moderation.engine import Engine
-    except ImportError:
-        return None
-    engine = Engine(charter)
+def _load_engine(charter: Charter) -> Moderate:
+    from parvis.moderation.engine import get_engine
+
+    engine = get_engine(charter)
+    engine.warm()  # load the models now, not on the first reader's comment
     return engine.moderate

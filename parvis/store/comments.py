@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, func, select, update
@@ -56,6 +57,15 @@ def _verdict_json(verdict: Verdict | None) -> str | None:
     return json.dumps(verdict.to_dict(), ensure_ascii=False) if verdict else None
 
 
+def _verdict_columns(verdict: Verdict | None) -> dict[str, Any]:
+    flags = "".join(f",{f.rule}" for f in verdict.flags) + "," if verdict and verdict.flags else ""
+    return {
+        "verdict": _verdict_json(verdict),
+        "risk": verdict.risk if verdict else 0.0,
+        "flags": flags,
+    }
+
+
 def insert(conn: Connection, new: NewComment) -> int:
     result = conn.execute(
         comments.insert().values(
@@ -69,8 +79,7 @@ def insert(conn: Connection, new: NewComment) -> int:
             status=new.status.value,
             created=new.created,
             client_hash=new.client_hash,
-            verdict=_verdict_json(new.verdict),
-            risk=new.verdict.risk if new.verdict else 0.0,
+            **_verdict_columns(new.verdict),
         )
     )
     comment_id = int(result.inserted_primary_key[0])
@@ -197,27 +206,40 @@ def update_text(
             html=html,
             status=status.value,
             modified=now,
-            verdict=_verdict_json(verdict),
-            risk=verdict.risk if verdict else 0.0,
+            **_verdict_columns(verdict),
         )
     )
 
 
-def pending(conn: Connection, limit: int, offset: int = 0) -> list[Comment]:
-    """The moderators' queue: pending comments, oldest first."""
+class QueueOrder(StrEnum):
+    RISK = "risk"  # highest rule score first, then oldest
+    OLDEST = "oldest"
+
+
+def _pending_where(rule: str | None) -> list[Any]:
+    where: list[Any] = [comments.c.status == CommentStatus.PENDING.value]
+    if rule == "none":  # checked by the engine and nothing flagged
+        where.extend([comments.c.flags == "", comments.c.verdict.is_not(None)])
+    elif rule:
+        where.append(comments.c.flags.contains(f",{rule},"))
+    return where
+
+
+def pending(
+    conn: Connection, limit: int, offset: int = 0, order: QueueOrder = QueueOrder.RISK,
+    rule: str | None = None,
+) -> list[Comment]:
+    """The moderators' queue. `rule` keeps the comments that rule flagged ("none": no flag)."""
+    keys = [comments.c.id] if order == QueueOrder.OLDEST else [comments.c.risk.desc(), comments.c.id]
     rows = conn.execute(
-        select(comments)
-        .where(comments.c.status == CommentStatus.PENDING.value)
-        .order_by(comments.c.id)
-        .limit(limit)
-        .offset(offset)
+        select(comments).where(*_pending_where(rule)).order_by(*keys).limit(limit).offset(offset)
     ).all()
     return [_comment(r) for r in rows]
 
 
-def count_pending(conn: Connection) -> int:
-    return int(
-        conn.execute(
-            select(func.count()).where(comments.c.status == CommentStatus.PENDING.value)
-        ).scalar_one()
-    )
+def pending_ids(conn: Connection, rule: str | None) -> list[int]:
+    return [int(i) for i in conn.execute(select(comments.c.id).where(*_pending_where(rule))).scalars()]
+
+
+def count_pending(conn: Connection, rule: str | None = None) -> int:
+    return int(conn.execute(select(func.count()).where(*_pending_where(rule))).scalar_one())

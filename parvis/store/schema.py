@@ -55,11 +55,13 @@ comments = Table(
     Column("client_hash", String(64), nullable=False, default=""),
     Column("verdict", Text, nullable=True),  # the engine's verdict as JSON
     Column("risk", Float, nullable=False, default=0.0),
+    Column("flags", String(200), nullable=False, default=""),  # ",insult,language,"
     sqlite_autoincrement=True,
 )
 Index("ix_comments_thread_status_id", comments.c.thread_id, comments.c.status, comments.c.id)
 Index("ix_comments_root", comments.c.root_id, comments.c.status)
 Index("ix_comments_status_id", comments.c.status, comments.c.id)
+Index("ix_comments_status_risk", comments.c.status, comments.c.risk, comments.c.id)
 
 moderators = Table(
     "moderators",

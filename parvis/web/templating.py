@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse
 
 from parvis.i18n import LANGUAGES, format_date, pick_language, translations
 from parvis.services.runtime import Runtime
+from parvis.web.highlight import highlight
 
 
 def thread_url(uri: str, **params: Any) -> str:
@@ -37,6 +38,7 @@ class Templates:
                 site=rt.settings.site,
                 charter=rt.charter,
                 thread_url=thread_url,
+                highlight=highlight,
                 fmt_date=lambda d, _lang=lang, _tz=tz: format_date(d, _lang, _tz),
             )
             self._envs[lang] = env

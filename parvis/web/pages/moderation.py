@@ -12,6 +12,7 @@ from starlette.routing import Route
 from parvis.errors import Forbidden, ParvisError
 from parvis.services import accounts, moderating
 from parvis.services.limits import enforce_rate_limit
+from parvis.store.comments import QueueOrder
 from parvis.store.moderators import Moderator
 from parvis.web.errors import localised_message
 from parvis.web.http import client_address, first, json_response, query_int, read_form, runtime
@@ -91,13 +92,31 @@ async def queue_page(request: Request) -> Response:
         return _login_redirect(request)
     rt = runtime(request)
     offset = max(0, query_int(request, "offset", 0) or 0)
-    items, total = await run_in_threadpool(moderating.queue, rt, 50, offset)
+    order = QueueOrder.OLDEST if request.query_params.get("order") == "oldest" else QueueOrder.RISK
+    rule = request.query_params.get("rule") or None
+    rules = [r.id for r in rt.charter.rules]
+    if rule not in (None, "none", *rules):
+        rule = None
+    items, total = await run_in_threadpool(moderating.queue, rt, 50, offset, order, rule)
     return request.app.state.templates.response(
         request, "mod/queue.html",
         {"moderator": moderator, "items": items, "total": total, "offset": offset,
+         "order": order.value, "rule": rule, "rules": rules,
          "csrf": rt.tokens.csrf(request.cookies.get(SESSION_COOKIE, "")),
-         "done": query_int(request, "done")},
+         "done": query_int(request, "done"), "skipped": query_int(request, "skipped")},
     )
+
+
+async def approve_unflagged(request: Request) -> Response:
+    """One action: approve every pending comment the engine checked and flagged nothing on."""
+    moderator = await current_moderator(request)
+    if moderator is None:
+        return _login_redirect(request)
+    _check_csrf(request, await _form(request))
+    approved, skipped = await run_in_threadpool(moderating.approve_unflagged, runtime(request), moderator)
+    if "application/json" in request.headers.get("accept", ""):
+        return json_response({"approved": approved, "skipped": skipped})
+    return RedirectResponse(f"/mod/queue?done={approved}&skipped={skipped}", status_code=303)
 
 
 async def decide(request: Request) -> Response:
@@ -127,4 +146,5 @@ routes = [
     Route("/mod/logout", logout, methods=["POST"]),
     Route("/mod/queue", queue_page, methods=["GET"]),
     Route("/mod/decide", decide, methods=["POST"]),
+    Route("/mod/approve-unflagged", approve_unflagged, methods=["POST"]),
 ]

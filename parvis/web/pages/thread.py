@@ -12,9 +12,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from parvis.errors import Forbidden, Invalid, ParvisError
-from parvis.services import posting, reading
+from parvis.domain.verdict import Verdict
+from parvis.services import checking, posting, reading
 from parvis.web.api.comments import required_uri, set_edit_cookie
 from parvis.web.errors import localised_message
+from parvis.web.highlight import highlight
 from parvis.web.http import client_address, query_int, read_form, runtime
 
 CSRF_COOKIE = "parvis_csrf"
@@ -32,7 +34,8 @@ async def thread_page(request: Request) -> Response:
 
 
 async def _render(request: Request, form: dict[str, str], errors: dict[str, str], status: int,
-                  uri: str | None = None, error: str | None = None) -> Response:
+                  uri: str | None = None, error: str | None = None,
+                  checked: Verdict | None = None) -> Response:
     rt = runtime(request)
     templates = request.app.state.templates
     uri = uri or required_uri(request)
@@ -59,6 +62,9 @@ async def _render(request: Request, form: dict[str, str], errors: dict[str, str]
         "max_length": rt.settings.comments.max_length,
         "before": request.query_params.get("before"),
         "public_url": rt.settings.server.public_url.rstrip("/"),
+        "checked": checked,
+        "checked_text": highlight(form.get("text", "").replace("\r\n", "\n").strip(), checked)
+        if checked else None,
     }
     response = templates.response(request, name, context, status=status)
     if fresh:
@@ -89,6 +95,18 @@ async def post_form(request: Request) -> Response:
     if not uri:
         raise Invalid("the article's URI is missing", field="uri")
     parent = form.get("parent", "").strip()
+    if form.get("check"):  # "Vérifier": show what the charter would say, post nothing
+        try:
+            verdict = await run_in_threadpool(
+                checking.check_text, rt, form.get("text", ""), client_address(request), uri
+            )
+        except ParvisError as exc:
+            if isinstance(exc, Forbidden):
+                raise
+            message = localised_message(exc, templates.language(request))
+            return await _render(request, form=form, errors={exc.field or "form": message},
+                                 status=exc.status, uri=uri, error=message)
+        return await _render(request, form=form, errors={}, status=200, uri=uri, checked=verdict)
     try:
         data = posting.CommentInput(
             uri=uri, author=form.get("author", ""), text=form.get("text", ""),

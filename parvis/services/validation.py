@@ -1,0 +1,66 @@
+"""Input rules shared by posting and checking: each refusal names its field."""
+
+from __future__ import annotations
+
+import re
+
+from parvis.errors import Forbidden, Invalid
+from parvis.services.runtime import Runtime
+
+# Deliberately simple: one @, a dot in the domain, no spaces. Deliverability is the
+# follow-by-mail confirmation's job, not a regex's.
+_EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']+\.[^@\s<>\"'.]{2,}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_uri(rt: Runtime, uri: str) -> str:
+    uri = uri.strip()
+    if not uri:
+        raise Invalid("the article's URI is missing", field="uri")
+    if len(uri) > 1024 or _CONTROL.search(uri):
+        raise Invalid("the article's URI is not valid", field="uri")
+    return uri
+
+
+def check_new_uri(rt: Runtime, uri: str) -> None:
+    prefixes = rt.settings.comments.allowed_uri_prefixes
+    if prefixes and not any(uri.startswith(p) for p in prefixes):
+        raise Forbidden("comments are not accepted for this address", code="uri_not_allowed")
+
+
+def clean_author(rt: Runtime, author: str) -> str:
+    author = " ".join(author.split())
+    if not author:
+        raise Invalid("please give a pseudonym", field="author", code="author_missing")
+    if len(author) > rt.settings.comments.max_author_length:
+        raise Invalid(
+            "the pseudonym is too long ({limit} characters at most)",
+            field="author", code="author_too_long", limit=rt.settings.comments.max_author_length,
+        )
+    if _CONTROL.search(author):
+        raise Invalid("the pseudonym contains invalid characters", field="author")
+    return author
+
+
+def clean_text(rt: Runtime, text: str) -> str:
+    text = _CONTROL.sub("", text.replace("\r\n", "\n")).strip()
+    if not text:
+        raise Invalid("the comment is empty", field="text", code="text_empty")
+    limit = rt.settings.comments.max_length
+    if len(text) > limit:
+        raise Invalid(
+            "the comment is too long ({length} characters, {limit} at most)",
+            field="text", code="text_too_long", length=len(text), limit=limit,
+        )
+    return text
+
+
+def clean_email(email: str | None) -> str | None:
+    if email is None:
+        return None
+    email = email.strip()
+    if not email:
+        return None
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise Invalid("the e-mail address is not valid", field="email", code="email_invalid")
+    return email

@@ -1,0 +1,125 @@
+"""The moderation engine inside the server: verdicts stored with comments, the charter's
+automatic decisions audited, the queue ordered by risk and filtered by rule."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from parvis.domain.charter import Charter, RejectAction
+from parvis.domain.comment import CommentStatus
+from parvis.domain.verdict import Decision
+from parvis.moderation.engine import get_engine
+from parvis.services import accounts, checking, moderating, posting
+from parvis.services.posting import CommentInput
+from parvis.services.runtime import Runtime
+from parvis.store import audit, comments
+from parvis.store.comments import QueueOrder
+from parvis.store.moderators import Role
+
+CLEAN = "Merci pour cet article très clair sur la canicule, les villes doivent planter des arbres."
+INSULT = "Espèce de connard, tu ne comprends rien à rien."
+SPELLING = "Il a ete explique que les enfant sont partit trop tot a la maison."
+
+
+def with_charter(rt: Runtime, charter: Charter) -> Runtime:
+    return dataclasses.replace(rt, charter=charter, moderate=get_engine(charter).moderate)
+
+
+@pytest.fixture
+def mrt(rt: Runtime) -> Runtime:
+    return with_charter(rt, rt.charter)
+
+
+def post(rt: Runtime, text: str, **kw: object) -> posting.Posted:
+    data = {"uri": "/a", "author": "Lecteur", "text": text} | kw
+    return posting.post_comment(rt, CommentInput(**data), "192.0.2.9", trusted=True)  # type: ignore[arg-type]
+
+
+def test_a_posted_comment_is_stored_with_its_verdict(mrt: Runtime) -> None:
+    posted = post(mrt, INSULT)
+    with mrt.db.read() as conn:
+        stored = comments.get(conn, posted.id)
+    assert stored is not None and stored.verdict is not None
+    assert "insult" in [f.rule for f in stored.verdict.flags]
+    assert stored.risk >= 0.5 and stored.status == CommentStatus.PENDING
+
+
+def test_auto_approval_publishes_clean_comments_and_audits_it(mrt: Runtime) -> None:
+    auto = with_charter(mrt, dataclasses.replace(mrt.charter, auto_approve=True))
+    clean, rude = post(auto, CLEAN), post(auto, INSULT)
+    assert clean.status == CommentStatus.PUBLISHED and rude.status == CommentStatus.PENDING
+    with auto.db.read() as conn:
+        [entry] = audit.for_comment(conn, clean.id)
+        assert audit.for_comment(conn, rude.id) == []
+    assert entry.action == "auto-approve" and entry.moderator is None
+
+
+def test_without_auto_approval_clean_comments_still_wait(mrt: Runtime) -> None:
+    assert post(mrt, CLEAN).status == CommentStatus.PENDING
+
+
+def test_refusing_rule_rejects_without_a_human_and_audits_it(mrt: Runtime) -> None:
+    rules = tuple(
+        dataclasses.replace(r, reject=0.9, on_reject=RejectAction.REFUSE) if r.id == "insult" else r
+        for r in mrt.charter.rules
+    )
+    strict = with_charter(mrt, dataclasses.replace(mrt.charter, rules=rules))
+    posted = post(strict, INSULT)
+    assert posted.status == CommentStatus.REJECTED and posted.verdict is not None
+    assert posted.verdict.decision == Decision.REJECT
+    with strict.db.read() as conn:
+        [entry] = audit.for_comment(conn, posted.id)
+    assert (entry.action, entry.rule, entry.moderator) == ("auto-reject", "insult", None)
+
+
+def test_holding_rule_keeps_a_rejectable_comment_for_a_human(mrt: Runtime) -> None:
+    posted = post(mrt, INSULT)  # the default charter holds instead of refusing
+    assert posted.status == CommentStatus.PENDING
+
+
+def test_the_queue_puts_the_riskiest_first_and_filters_by_rule(mrt: Runtime) -> None:
+    clean, rude, misspelt = post(mrt, CLEAN), post(mrt, INSULT), post(mrt, SPELLING)
+    items, total = moderating.queue(mrt)
+    assert total == 3 and items[-1].comment.id == clean.id
+    assert {items[0].comment.id, items[1].comment.id} == {rude.id, misspelt.id}
+    only_insults, n = moderating.queue(mrt, rule="insult")
+    assert [i.comment.id for i in only_insults] == [rude.id] and n == 1
+    unflagged, _ = moderating.queue(mrt, rule="none")
+    assert [i.comment.id for i in unflagged] == [clean.id]
+    oldest, _ = moderating.queue(mrt, order=QueueOrder.OLDEST)
+    assert [i.comment.id for i in oldest] == [clean.id, rude.id, misspelt.id]
+
+
+def test_approve_every_comment_with_no_flag_in_one_action(mrt: Runtime) -> None:
+    accounts.add_moderator(mrt, "alice", Role.MODERATOR, "correct horse")
+    alice = accounts.authenticate(mrt, "alice", "correct horse")
+    clean = [post(mrt, CLEAN + f" Point {i}.") for i in range(3)]
+    rude = post(mrt, INSULT)
+    assert moderating.approve_unflagged(mrt, alice) == (3, 0)
+    with mrt.db.read() as conn:
+        assert all(comments.get(conn, c.id).status == CommentStatus.PUBLISHED for c in clean)  # type: ignore[union-attr]
+        assert comments.get(conn, rude.id).status == CommentStatus.PENDING  # type: ignore[union-attr]
+        assert audit.for_comment(conn, clean[0].id)[0].moderator == "alice"
+
+
+def test_unchecked_comments_are_not_approved_as_unflagged(rt: Runtime) -> None:
+    accounts.add_moderator(rt, "alice", Role.MODERATOR, "correct horse")
+    post(rt, CLEAN)  # no engine: no verdict
+    assert moderating.approve_unflagged(rt, accounts.authenticate(rt, "alice", "correct horse")) == (0, 0)
+
+
+def test_checking_before_posting_names_the_rule_and_the_words(mrt: Runtime) -> None:
+    verdict = checking.check_text(mrt, SPELLING, "192.0.2.10")
+    [flag] = [f for f in verdict.flags if f.rule == "language"]
+    words = {e.text for e in flag.evidence}
+    assert "ete" in words and any(e.suggestions for e in flag.evidence)
+    assert checking.check_text(mrt, CLEAN, "192.0.2.10").flags == ()
+
+
+def test_article_names_are_not_spelling_mistakes(mrt: Runtime) -> None:
+    posting.post_comment(mrt, CommentInput(uri="/b", author="A", text=CLEAN, title="Le maire Gwendal Kerbrat"),
+                         "192.0.2.9", trusted=True)
+    text = "Je soutiens le maire Kerbrat dans sa décision."
+    assert checking.check_text(mrt, text, "192.0.2.11", uri="/b").scores["language"] < 0.5
