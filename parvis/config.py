@@ -20,11 +20,7 @@ import msgspec
 from parvis.errors import Invalid
 
 
-class _Section(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    pass
-
-
-class ServerSettings(_Section):
+class ServerSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     host: str = "127.0.0.1"
     port: int = 8080
     workers: int = 1
@@ -34,18 +30,18 @@ class ServerSettings(_Section):
     trusted_proxy: bool = False  # take the client address from X-Forwarded-For
 
 
-class DatabaseSettings(_Section):
+class DatabaseSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     url: str = "sqlite:///var/parvis.db"
     pool_size: int = 10
 
 
-class SecuritySettings(_Section):
+class SecuritySettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     secret_key: str = ""
     session_max_age: int = 12 * 3600
     secure_cookies: bool = False
 
 
-class CommentSettings(_Section):
+class CommentSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     max_length: int = 5000
     max_author_length: int = 60
     edit_window: int = 15 * 60
@@ -56,17 +52,17 @@ class CommentSettings(_Section):
     rate_window: int = 60  # ... per this many seconds
 
 
-class ModerationSettings(_Section):
+class ModerationSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     charter: str = ""  # path to a charter TOML; empty: the default French charter
 
 
-class SiteSettings(_Section):
+class SiteSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     name: str = "Parvis"
     language: str = "fr"
     timezone: str = "Europe/Paris"
 
 
-class Settings(_Section):
+class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     server: ServerSettings = ServerSettings()
     database: DatabaseSettings = DatabaseSettings()
     security: SecuritySettings = SecuritySettings()

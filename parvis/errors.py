@@ -1,13 +1,13 @@
 """The errors Parvis raises on purpose. `web/errors.py` alone maps them to HTTP.
 
-    ParvisError
-     ├── Invalid (400, field)      bad input a user can fix
-     ├── Unauthorized (401)        no or bad credentials
-     ├── Forbidden (403)           known user, not allowed
-     ├── NotFound (404)
-     ├── Conflict (409)            e.g. the thread is closed
-     ├── PayloadTooLarge (413)
-     └── RateLimited (429)
+ParvisError
+ ├── Invalid (400, field)      bad input a user can fix
+ ├── Unauthorized (401)        no or bad credentials
+ ├── Forbidden (403)           known user, not allowed
+ ├── NotFound (404)
+ ├── Conflict (409)            e.g. the thread is closed
+ ├── PayloadTooLarge (413)
+ └── RateLimited (429)
 """
 
 from __future__ import annotations
@@ -69,5 +69,5 @@ class RateLimited(ParvisError):
     code = "rate_limited"
 
     def __init__(self, message: str, retry_after: int = 60, **params: object) -> None:
-        super().__init__(message, **params)
+        super().__init__(message, None, None, **params)
         self.retry_after = retry_after

@@ -38,7 +38,9 @@ def translations(lang: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buf)
 
 
-def pick_language(requested: str | None, accept: str | None = None, default: str = DEFAULT_LANGUAGE) -> str:
+def pick_language(
+    requested: str | None, accept: str | None = None, default: str = DEFAULT_LANGUAGE
+) -> str:
     """An explicit ?lang= wins; then the first supported language of Accept-Language."""
     if requested in LANGUAGES:
         return requested  # type: ignore[return-value]

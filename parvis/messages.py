@@ -22,10 +22,22 @@ KEYWORDS = {
     "_": None,
     "gettext": None,
     "ngettext": (1, 2),
-    **{name: (1,) for name in (
-        "ParvisError", "Invalid", "Unauthorized", "Forbidden", "NotFound", "Conflict",
-        "PayloadTooLarge", "RateLimited", "UnsupportedMediaType", "CharterError", "CheckUnavailable",
-    )},
+    **{
+        name: (1,)
+        for name in (
+            "ParvisError",
+            "Invalid",
+            "Unauthorized",
+            "Forbidden",
+            "NotFound",
+            "Conflict",
+            "PayloadTooLarge",
+            "RateLimited",
+            "UnsupportedMediaType",
+            "CharterError",
+            "CheckUnavailable",
+        )
+    },
 }
 METHODS = [("**/templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}

@@ -25,7 +25,10 @@ SECRET = "test-secret-not-for-production"
 
 
 def make_settings(db_url: str, **sections: dict[str, object]) -> Settings:
-    overrides: dict[str, dict[str, object]] = {"security": {"secret_key": SECRET}, "database": {"url": db_url}}
+    overrides: dict[str, dict[str, object]] = {
+        "security": {"secret_key": SECRET},
+        "database": {"url": db_url},
+    }
     for name, values in sections.items():
         overrides.setdefault(name, {}).update(values)
     return load_settings(None, env={}, overrides=overrides)
@@ -106,8 +109,9 @@ def settings(db_url: str) -> Settings:
 
 @pytest.fixture
 def rt(settings: Settings, clock: Clock) -> Iterator[Runtime]:
-    runtime = Runtime(settings=settings, db=Database(settings.database.url), charter=load_charter(),
-                      clock=clock)
+    runtime = Runtime(
+        settings=settings, db=Database(settings.database.url), charter=load_charter(), clock=clock
+    )
     yield runtime
     runtime.db.dispose()
 

@@ -58,12 +58,26 @@ def server() -> Iterator[tuple[str | None, str]]:
         os.chmod(workdir, 0o777)
         as_user = ["runuser", "-u", "postgres", "--"]
     data = os.path.join(workdir, "data")
-    subprocess.run([*as_user, f"{bindir}/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"],
-                   check=True, capture_output=True)
     subprocess.run(
-        [*as_user, f"{bindir}/pg_ctl", "-D", data, "-w", "-l", os.path.join(workdir, "log"), "-o",
-         f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
-        check=True, capture_output=True,
+        [*as_user, f"{bindir}/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *as_user,
+            f"{bindir}/pg_ctl",
+            "-D",
+            data,
+            "-w",
+            "-l",
+            os.path.join(workdir, "log"),
+            "-o",
+            f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
     )
     dsn = f"postgresql://postgres@127.0.0.1:{port}/postgres"
     try:
@@ -73,8 +87,10 @@ def server() -> Iterator[tuple[str | None, str]]:
             time.sleep(0.1)
         yield dsn, f"throwaway cluster on port {port}"
     finally:
-        subprocess.run([*as_user, f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*as_user, f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -14,11 +14,24 @@ from parvis.services.runtime import Runtime
 
 
 @click.command()
-@click.option("--config", "path", type=click.Path(dir_okay=False), default="parvis.toml",
-              show_default=True, help="Where to write the configuration.")
-@click.option("--db", "db_url", envvar="PARVIS_DB", default=None,
-              help="Database URL: sqlite:///path or postgresql://...")
-@click.option("--public-url", default=None, help="The address readers use, e.g. https://comments.example.org")
+@click.option(
+    "--config",
+    "path",
+    type=click.Path(dir_okay=False),
+    default="parvis.toml",
+    show_default=True,
+    help="Where to write the configuration.",
+)
+@click.option(
+    "--db",
+    "db_url",
+    envvar="PARVIS_DB",
+    default=None,
+    help="Database URL: sqlite:///path or postgresql://...",
+)
+@click.option(
+    "--public-url", default=None, help="The address readers use, e.g. https://comments.example.org"
+)
 @click.option("--demo", is_flag=True, help="Load the demo article and its comments.")
 @click.option("--force", is_flag=True, help="Overwrite an existing configuration file.")
 def init(path: str, db_url: str | None, public_url: str | None, demo: bool, force: bool) -> None:
@@ -37,7 +50,7 @@ def init(path: str, db_url: str | None, public_url: str | None, demo: bool, forc
         target.write_text(settings_toml(s), "utf-8")
         target.chmod(0o600)
         click.echo(f"wrote {target} (with a new secret key)")
-    rt = Runtime.from_settings(load_settings(target), with_engine=False)
+    rt = Runtime.from_settings(load_settings(target), with_engine=demo)
     rt.db.migrate()
     click.echo(f"database ready: {rt.settings.database.url}")
     if demo:
@@ -52,13 +65,15 @@ def init(path: str, db_url: str | None, public_url: str | None, demo: bool, forc
 @click.option("--db", "db_url", default=None, help="Database URL [database.url, PARVIS_DB].")
 @click.option("--workers", type=int, default=None, help="Worker processes [server.workers].")
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None, db_url: str | None,
-          workers: int | None) -> None:
+def serve(
+    ctx: click.Context, host: str | None, port: int | None, db_url: str | None, workers: int | None
+) -> None:
     """Serve the comments, the widget, the API and the moderation pages."""
     import uvicorn
 
-    s = settings(ctx, server__host=host, server__port=port, database__url=db_url,
-                 server__workers=workers)
+    s = settings(
+        ctx, server__host=host, server__port=port, database__url=db_url, server__workers=workers
+    )
     if not s.security.secret_key:
         raise click.ClickException("security.secret_key is empty: run `parvis init` first")
     runtime(ctx, database__url=db_url)  # migrate once, before the workers start
@@ -72,7 +87,12 @@ def serve(ctx: click.Context, host: str | None, port: int | None, db_url: str | 
         os.environ["PARVIS_DB"] = db_url
     click.echo(f"Parvis on http://{s.server.host}:{s.server.port}  ({s.database.url})")
     uvicorn.run(
-        "parvis.web.asgi:create", factory=True, host=s.server.host, port=s.server.port,
-        workers=s.server.workers if s.server.workers > 1 else None, proxy_headers=s.server.trusted_proxy,
-        log_level="info", access_log=False,
+        "parvis.web.asgi:create",
+        factory=True,
+        host=s.server.host,
+        port=s.server.port,
+        workers=s.server.workers if s.server.workers > 1 else None,
+        proxy_headers=s.server.trusted_proxy,
+        log_level="info",
+        access_log=False,
     )

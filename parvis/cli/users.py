@@ -25,8 +25,12 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MODERATOR.value,
-              show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.MODERATOR.value,
+    show_default=True,
+)
 @click.pass_context
 def add(ctx: click.Context, name: str, role: str) -> None:
     """Add a moderator; the password is read from stdin when it is not a terminal."""

@@ -26,7 +26,11 @@ class Rule:
     public: bool = True  # shown to readers above the form
 
     def wording_in(self, lang: str) -> str:
-        return self.wording.get(lang) or self.wording.get("fr") or next(iter(self.wording.values()), "")
+        return (
+            self.wording.get(lang)
+            or self.wording.get("fr")
+            or next(iter(self.wording.values()), "")
+        )
 
 
 @dataclass(frozen=True, slots=True)

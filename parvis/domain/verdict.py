@@ -24,7 +24,12 @@ class Evidence:
     suggestions: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text, "note": self.note}
+        d: dict[str, Any] = {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "note": self.note,
+        }
         if self.suggestions:
             d["suggestions"] = list(self.suggestions)
         return d

@@ -50,7 +50,7 @@ def authenticate(rt: Runtime, name: str, password: str) -> Moderator:
 
 
 def issue_token(rt: Runtime, name: str) -> str:
-    """A new API token for the moderation API; only its hash is stored, the old one stops working."""
+    """A new token for the moderation API. Only its hash is stored; the old one stops working."""
     token = "pvs_" + secrets.token_urlsafe(32)
     with rt.db.write() as conn:
         moderator = _existing(conn, name)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from importlib import resources
 
 from parvis.domain.comment import CommentStatus
+from parvis.services.checking import verdict_for
 from parvis.services.rendering import render
 from parvis.services.runtime import Runtime
 from parvis.store import comments, threads
@@ -15,7 +16,9 @@ from parvis.store.comments import NewComment
 
 def load_demo(rt: Runtime) -> str:
     """Load the demo thread once (idempotent); return its URI."""
-    data = json.loads(resources.files("parvis.services").joinpath("demo_data.json").read_text("utf-8"))
+    data = json.loads(
+        resources.files("parvis.services").joinpath("demo_data.json").read_text("utf-8")
+    )
     article = data["article"]
     now = rt.now()
     published_at = now - timedelta(minutes=max(c["minutes"] for c in data["comments"]) + 30)
@@ -23,10 +26,17 @@ def load_demo(rt: Runtime) -> str:
         existing = threads.get_by_uri(conn, article["uri"])
         if existing is not None and comments.count_published(conn, [existing.id]):
             return article["uri"]
-        thread = threads.register(conn, article["uri"], article["title"], article["text"], published_at)
+        thread = threads.register(
+            conn, article["uri"], article["title"], article["text"], published_at
+        )
         ids: dict[str, tuple[int, int]] = {}  # key -> (id, root id)
         for c in data["comments"]:
             parent = ids.get(c["parent"]) if c["parent"] else None
+            status = CommentStatus(c["status"])
+            # The pending ones get the engine's verdict, so the queue shows its evidence.
+            verdict = (
+                verdict_for(rt, c["text"], thread) if status == CommentStatus.PENDING else None
+            )
             comment_id = comments.insert(
                 conn,
                 NewComment(
@@ -37,9 +47,10 @@ def load_demo(rt: Runtime) -> str:
                     email=None,
                     text=c["text"],
                     html=render(c["text"]),
-                    status=CommentStatus(c["status"]),
+                    status=status,
                     created=published_at + timedelta(minutes=c["minutes"]),
                     client_hash="demo",
+                    verdict=verdict,
                 ),
             )
             ids[c["key"]] = (comment_id, parent[1] if parent else comment_id)

@@ -49,13 +49,25 @@ def decide(
             parent = comments.get(conn, comment.parent_id)
             if parent is None or parent.status != CommentStatus.PUBLISHED:
                 raise Conflict(
-                    "approve the comment it answers first", field="parent", code="parent_not_published"
+                    "approve the comment it answers first",
+                    field="parent",
+                    code="parent_not_published",
                 )
         comments.set_status(conn, comment_id, target, now)
-        top = max(comment.verdict.flags, key=lambda f: f.score, default=None) if comment.verdict else None
+        top = (
+            max(comment.verdict.flags, key=lambda f: f.score, default=None)
+            if comment.verdict
+            else None
+        )
         audit.record(
-            conn, at=now, action=act.value, moderator_id=moderator.id, comment_id=comment_id,
-            thread_id=comment.thread_id, rule=top.rule if top else None, note=(note or "").strip()[:500] or None,
+            conn,
+            at=now,
+            action=act.value,
+            moderator_id=moderator.id,
+            comment_id=comment_id,
+            thread_id=comment.thread_id,
+            rule=top.rule if top else None,
+            note=(note or "").strip()[:500] or None,
         )
         updated = comments.get(conn, comment_id)
     assert updated is not None
@@ -63,10 +75,13 @@ def decide(
 
 
 def queue(
-    rt: Runtime, limit: int = 50, offset: int = 0, order: QueueOrder = QueueOrder.RISK,
+    rt: Runtime,
+    limit: int = 50,
+    offset: int = 0,
+    order: QueueOrder = QueueOrder.RISK,
     rule: str | None = None,
 ) -> tuple[list[QueueItem], int]:
-    """Pending comments (riskiest first by default), each with its article and the comment it answers."""
+    """Pending comments (riskiest first by default), with their article and the comment answered."""
     with rt.db.read() as conn:
         pending = comments.pending(conn, limit, offset, order, rule)
         total = comments.count_pending(conn, rule)

@@ -45,7 +45,9 @@ class Posted:
     verdict: Verdict | None
 
 
-def post_comment(rt: Runtime, data: CommentInput, client_address: str, *, trusted: bool = False) -> Posted:
+def post_comment(
+    rt: Runtime, data: CommentInput, client_address: str, *, trusted: bool = False
+) -> Posted:
     """Validate, moderate, store. `trusted` (a moderator's token) skips the rate limit."""
     cfg = rt.settings.comments
     uri = clean_uri(rt, data.uri)
@@ -97,8 +99,13 @@ def post_comment(rt: Runtime, data: CommentInput, client_address: str, *, truste
         action = _automatic_decision(rt, thread, status)
         if action:
             audit.record(
-                conn, at=now, action=action, comment_id=comment_id, thread_id=thread.id,
-                rule=rule, note=AUTOMATIC_NOTE,
+                conn,
+                at=now,
+                action=action,
+                comment_id=comment_id,
+                thread_id=thread.id,
+                rule=rule,
+                note=AUTOMATIC_NOTE,
             )
     expires = int(now.timestamp()) + cfg.edit_window
     return Posted(comment_id, status, rt.tokens.edit(comment_id, expires), verdict)
@@ -158,8 +165,11 @@ def _initial_status(
     top = max(verdict.flags, key=lambda f: f.score, default=None)
     if verdict.decision == Decision.REJECT:
         refusing = [
-            f for f in verdict.flags
-            if (r := rt.charter.rule(f.rule)) and r.reject is not None and f.score >= r.reject
+            f
+            for f in verdict.flags
+            if (r := rt.charter.rule(f.rule))
+            and r.reject is not None
+            and f.score >= r.reject
             and r.on_reject == RejectAction.REFUSE
         ]
         if refusing:

@@ -23,7 +23,9 @@ class ThreadPage:
     next: str | None  # cursor for the earlier page
 
 
-def thread_page(rt: Runtime, uri: str, before: str | None = None, limit: int | None = None) -> ThreadPage:
+def thread_page(
+    rt: Runtime, uri: str, before: str | None = None, limit: int | None = None
+) -> ThreadPage:
     """Newest top-level comments first, each with all its published replies nested.
 
     A bounded number of statements whatever the thread's size: the thread, the

@@ -35,7 +35,9 @@ def clean_author(rt: Runtime, author: str) -> str:
     if len(author) > rt.settings.comments.max_author_length:
         raise Invalid(
             "the pseudonym is too long ({limit} characters at most)",
-            field="author", code="author_too_long", limit=rt.settings.comments.max_author_length,
+            field="author",
+            code="author_too_long",
+            limit=rt.settings.comments.max_author_length,
         )
     if _CONTROL.search(author):
         raise Invalid("the pseudonym contains invalid characters", field="author")
@@ -50,7 +52,10 @@ def clean_text(rt: Runtime, text: str) -> str:
     if len(text) > limit:
         raise Invalid(
             "the comment is too long ({length} characters, {limit} at most)",
-            field="text", code="text_too_long", length=len(text), limit=limit,
+            field="text",
+            code="text_too_long",
+            length=len(text),
+            limit=limit,
         )
     return text
 

@@ -82,6 +82,7 @@ def insert(conn: Connection, new: NewComment) -> int:
             **_verdict_columns(new.verdict),
         )
     )
+    assert result.inserted_primary_key is not None
     comment_id = int(result.inserted_primary_key[0])
     if new.root_id is None:  # a top-level comment is its own root
         conn.execute(update(comments).where(comments.c.id == comment_id).values(root_id=comment_id))
@@ -175,10 +176,12 @@ def count_published_by_uri(conn: Connection, uris: Sequence[str]) -> dict[str, i
         return {}
     rows = conn.execute(
         select(threads.c.uri, func.count(comments.c.id))
-        .select_from(threads.outerjoin(
-            comments,
-            (comments.c.thread_id == threads.c.id) & (comments.c.status == PUBLISHED),
-        ))
+        .select_from(
+            threads.outerjoin(
+                comments,
+                (comments.c.thread_id == threads.c.id) & (comments.c.status == PUBLISHED),
+            )
+        )
         .where(threads.c.uri.in_(uris))
         .group_by(threads.c.uri)
     ).all()
@@ -195,8 +198,13 @@ def set_status(
 
 
 def update_text(
-    conn: Connection, comment_id: int, text: str, html: str, status: CommentStatus,
-    verdict: Verdict | None, now: datetime,
+    conn: Connection,
+    comment_id: int,
+    text: str,
+    html: str,
+    status: CommentStatus,
+    verdict: Verdict | None,
+    now: datetime,
 ) -> None:
     conn.execute(
         update(comments)
@@ -226,11 +234,16 @@ def _pending_where(rule: str | None) -> list[Any]:
 
 
 def pending(
-    conn: Connection, limit: int, offset: int = 0, order: QueueOrder = QueueOrder.RISK,
+    conn: Connection,
+    limit: int,
+    offset: int = 0,
+    order: QueueOrder = QueueOrder.RISK,
     rule: str | None = None,
 ) -> list[Comment]:
     """The moderators' queue. `rule` keeps the comments that rule flagged ("none": no flag)."""
-    keys = [comments.c.id] if order == QueueOrder.OLDEST else [comments.c.risk.desc(), comments.c.id]
+    keys = (
+        [comments.c.id] if order == QueueOrder.OLDEST else [comments.c.risk.desc(), comments.c.id]
+    )
     rows = conn.execute(
         select(comments).where(*_pending_where(rule)).order_by(*keys).limit(limit).offset(offset)
     ).all()
@@ -238,7 +251,9 @@ def pending(
 
 
 def pending_ids(conn: Connection, rule: str | None) -> list[int]:
-    return [int(i) for i in conn.execute(select(comments.c.id).where(*_pending_where(rule))).scalars()]
+    return [
+        int(i) for i in conn.execute(select(comments.c.id).where(*_pending_where(rule))).scalars()
+    ]
 
 
 def count_pending(conn: Connection, rule: str | None = None) -> int:

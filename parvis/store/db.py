@@ -1,4 +1,4 @@
-"""The engine, transactions and dialect quirks. The only module that knows SQLite from PostgreSQL."""
+"""The engine, transactions and dialect quirks: the one module that tells SQLite from PostgreSQL."""
 
 from __future__ import annotations
 

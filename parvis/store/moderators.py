@@ -42,6 +42,7 @@ def add(conn: Connection, name: str, role: Role, password_hash: str, now: dateti
             name=name, role=role.value, password_hash=password_hash, created=now, disabled=False
         )
     )
+    assert result.inserted_primary_key is not None
     return int(result.inserted_primary_key[0])
 
 
@@ -62,7 +63,9 @@ def get_by_token_hash(conn: Connection, token_hash: str) -> Moderator | None:
 
 def set_password_hash(conn: Connection, moderator_id: int, password_hash: str) -> None:
     conn.execute(
-        update(moderators).where(moderators.c.id == moderator_id).values(password_hash=password_hash)
+        update(moderators)
+        .where(moderators.c.id == moderator_id)
+        .values(password_hash=password_hash)
     )
 
 

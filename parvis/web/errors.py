@@ -26,24 +26,43 @@ def localised_message(exc: ParvisError, lang: str) -> str:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
 
 
 def _language(request: Request) -> str:
     rt = request.app.state.runtime
-    return pick_language(
-        request.query_params.get("lang"), request.headers.get("accept-language"), rt.settings.site.language
-    ) if request.url.path.startswith("/api/") else pick_language(request.query_params.get("lang"), None, rt.settings.site.language)
+    return (
+        pick_language(
+            request.query_params.get("lang"),
+            request.headers.get("accept-language"),
+            rt.settings.site.language,
+        )
+        if request.url.path.startswith("/api/")
+        else pick_language(request.query_params.get("lang"), None, rt.settings.site.language)
+    )
 
 
-def error_response(request: Request, status: int, code: str, message: str, field: str | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     if _wants_json(request):
-        return json_response({"error": {"code": code, "message": message, "field": field}}, status, headers)
+        return json_response(
+            {"error": {"code": code, "message": message, "field": field}}, status, headers
+        )
     templates = request.app.state.templates
     return templates.response(
-        request, "error.html", {"status": status, "message": message, "lang": _language(request)},
-        status=status, headers=headers,
+        request,
+        "error.html",
+        {"status": status, "message": message, "lang": _language(request)},
+        status=status,
+        headers=headers,
     )
 
 
@@ -51,7 +70,12 @@ async def parvis_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ParvisError)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
     return error_response(
-        request, exc.status, exc.code, localised_message(exc, _language(request)), exc.field, headers
+        request,
+        exc.status,
+        exc.code,
+        localised_message(exc, _language(request)),
+        exc.field,
+        headers,
     )
 
 
@@ -59,13 +83,19 @@ async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     messages = {404: _("not found"), 405: _("method not allowed")}
-    message = translations(_language(request)).gettext(messages.get(exc.status_code, str(exc.detail)))
-    return error_response(request, exc.status_code, code, message, None, getattr(exc, "headers", None))
+    message = translations(_language(request)).gettext(
+        messages.get(exc.status_code, str(exc.detail))
+    )
+    return error_response(
+        request, exc.status_code, code, message, None, getattr(exc, "headers", None)
+    )
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    message = translations(_language(request)).gettext("an internal error occurred; nothing was lost, please try again")
+    message = translations(_language(request)).gettext(
+        "an internal error occurred; nothing was lost, please try again"
+    )
     return error_response(request, 500, "internal", message)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from typing import Any, TypeVar
-
 from urllib.parse import parse_qs
 
 import msgspec
@@ -40,7 +39,9 @@ async def read_body(request: Request) -> bytes:
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise PayloadTooLarge("the request body is too large ({limit} bytes at most)", limit=limit)
+            raise PayloadTooLarge(
+                "the request body is too large ({limit} bytes at most)", limit=limit
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -78,13 +79,17 @@ async def read_json(request: Request, into: type[T]) -> T:
     except msgspec.ValidationError as exc:
         text = str(exc)
         m = _FIELD.search(text) or _MISSING.search(text)
-        raise Invalid("invalid value: {detail}", field=m.group(1) if m else None, detail=text) from None
+        raise Invalid(
+            "invalid value: {detail}", field=m.group(1) if m else None, detail=text
+        ) from None
     except msgspec.DecodeError:
         raise Invalid("the body is not valid JSON", code="invalid_json") from None
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(_encoder.encode(data), status_code=status, headers=headers, media_type="application/json")
+    return Response(
+        _encoder.encode(data), status_code=status, headers=headers, media_type="application/json"
+    )
 
 
 def client_address(request: Request) -> str:

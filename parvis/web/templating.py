@@ -54,7 +54,11 @@ class Templates:
         return self._envs[lang].get_template(name).render(context)
 
     def response(
-        self, request: Request, name: str, context: dict[str, Any], status: int = 200,
+        self,
+        request: Request,
+        name: str,
+        context: dict[str, Any],
+        status: int = 200,
         headers: dict[str, str] | None = None,
     ) -> HTMLResponse:
         lang = context.get("lang") or self.language(request)

@@ -27,7 +27,9 @@ def test_init_writes_a_config_with_a_fresh_secret(tmp_path: Path, db_url: str) -
     assert data["database"]["url"] == db_url
     assert config.stat().st_mode & 0o077 == 0
     other = init(tmp_path / "b", db_url)
-    assert tomllib.loads(other.read_text())["security"]["secret_key"] != data["security"]["secret_key"]
+    assert (
+        tomllib.loads(other.read_text())["security"]["secret_key"] != data["security"]["secret_key"]
+    )
 
 
 def test_init_keeps_an_existing_config(tmp_path: Path, db_url: str) -> None:
@@ -48,11 +50,16 @@ def test_init_with_demo_loads_the_demo_article_once(tmp_path: Path, db_url: str)
     rt.db.dispose()
 
 
-def test_user_add_reads_the_password_from_stdin_and_token_prints_one(tmp_path: Path, db_url: str) -> None:
+def test_user_add_reads_the_password_from_stdin_and_token_prints_one(
+    tmp_path: Path, db_url: str
+) -> None:
     config = init(tmp_path, db_url)
     runner = CliRunner()
-    result = runner.invoke(cli, ["--config", str(config), "user", "add", "alice", "--role", "admin"],
-                           input="correct horse battery\n")
+    result = runner.invoke(
+        cli,
+        ["--config", str(config), "user", "add", "alice", "--role", "admin"],
+        input="correct horse battery\n",
+    )
     assert result.exit_code == 0, result.output
     token = runner.invoke(cli, ["--config", str(config), "user", "token", "alice"]).output.strip()
     rt = Runtime.from_settings(load_settings(config), with_engine=False)
@@ -70,7 +77,9 @@ def test_user_errors_are_clear(tmp_path: Path, db_url: str) -> None:
     short = runner.invoke(cli, ["--config", str(config), "user", "add", "bob"], input="short\n")
     assert short.exit_code == 1 and "at least 8 characters" in short.output
     runner.invoke(cli, ["--config", str(config), "user", "add", "bob"], input="long enough\n")
-    twice = runner.invoke(cli, ["--config", str(config), "user", "add", "bob"], input="long enough\n")
+    twice = runner.invoke(
+        cli, ["--config", str(config), "user", "add", "bob"], input="long enough\n"
+    )
     assert twice.exit_code == 1 and "already exists" in twice.output
     missing = runner.invoke(cli, ["--config", str(config), "user", "token", "nobody"])
     assert missing.exit_code == 1 and "no moderator named nobody" in missing.output
@@ -78,6 +87,6 @@ def test_user_errors_are_clear(tmp_path: Path, db_url: str) -> None:
 
 def test_a_bad_config_key_fails_at_start(tmp_path: Path) -> None:
     config = tmp_path / "parvis.toml"
-    config.write_text('[server]\nprot = 8080\n')
+    config.write_text("[server]\nprot = 8080\n")
     result = CliRunner().invoke(cli, ["--config", str(config), "user", "list"])
     assert result.exit_code == 1 and "prot" in result.output

@@ -107,7 +107,9 @@ def test_approve_every_comment_with_no_flag_in_one_action(mrt: Runtime) -> None:
 def test_unchecked_comments_are_not_approved_as_unflagged(rt: Runtime) -> None:
     accounts.add_moderator(rt, "alice", Role.MODERATOR, "correct horse")
     post(rt, CLEAN)  # no engine: no verdict
-    assert moderating.approve_unflagged(rt, accounts.authenticate(rt, "alice", "correct horse")) == (0, 0)
+    assert moderating.approve_unflagged(
+        rt, accounts.authenticate(rt, "alice", "correct horse")
+    ) == (0, 0)
 
 
 def test_checking_before_posting_names_the_rule_and_the_words(mrt: Runtime) -> None:
@@ -119,7 +121,11 @@ def test_checking_before_posting_names_the_rule_and_the_words(mrt: Runtime) -> N
 
 
 def test_article_names_are_not_spelling_mistakes(mrt: Runtime) -> None:
-    posting.post_comment(mrt, CommentInput(uri="/b", author="A", text=CLEAN, title="Le maire Gwendal Kerbrat"),
-                         "192.0.2.9", trusted=True)
+    posting.post_comment(
+        mrt,
+        CommentInput(uri="/b", author="A", text=CLEAN, title="Le maire Gwendal Kerbrat"),
+        "192.0.2.9",
+        trusted=True,
+    )
     text = "Je soutiens le maire Kerbrat dans sa décision."
     assert checking.check_text(mrt, text, "192.0.2.11", uri="/b").scores["language"] < 0.5

@@ -22,7 +22,9 @@ def post(rt: Runtime, **kw: object) -> int:
     return posting.post_comment(rt, CommentInput(**data), "192.0.2.1").id  # type: ignore[arg-type]
 
 
-def test_the_queue_lists_pending_oldest_first_with_article_and_parent(rt: Runtime, alice: Moderator) -> None:
+def test_the_queue_lists_pending_oldest_first_with_article_and_parent(
+    rt: Runtime, alice: Moderator
+) -> None:
     first = post(rt, title="Canicule")
     moderating.decide(rt, alice, first, "approve")
     second, third = post(rt), post(rt, parent=first)
@@ -39,7 +41,8 @@ def test_each_decision_is_audited_with_who_and_what(rt: Runtime, alice: Moderato
     with rt.db.read() as conn:
         entries = audit.for_comment(conn, cid)
     assert [(e.moderator, e.action, e.note) for e in entries] == [
-        ("alice", "approve", None), ("alice", "reject", "hors sujet")
+        ("alice", "approve", None),
+        ("alice", "reject", "hors sujet"),
     ]
 
 

@@ -71,7 +71,9 @@ def test_post_moderation_publishes_at_once(rt: Runtime) -> None:
         ({"parent": 999999}, "parent", "invalid"),
     ],
 )
-def test_bad_input_is_refused_with_a_clear_message(rt: Runtime, fields: dict, field: str, code: str) -> None:
+def test_bad_input_is_refused_with_a_clear_message(
+    rt: Runtime, fields: dict, field: str, code: str
+) -> None:
     with pytest.raises(Invalid) as err:
         post(rt, **fields)
     assert err.value.field == field and err.value.code == code and err.value.message
@@ -135,7 +137,9 @@ def test_rate_limit_per_client(rt: Runtime, clock: Clock) -> None:
     with pytest.raises(RateLimited) as err:
         post(limited)
     assert 0 < err.value.retry_after <= 60
-    other = posting.post_comment(limited, CommentInput(uri="/x", author="B", text="Bonjour."), "198.51.100.1")
+    other = posting.post_comment(
+        limited, CommentInput(uri="/x", author="B", text="Bonjour."), "198.51.100.1"
+    )
     assert other.id
     clock.advance(seconds=61)
     assert post(limited).id
@@ -144,7 +148,9 @@ def test_rate_limit_per_client(rt: Runtime, clock: Clock) -> None:
 def test_a_moderator_token_is_not_rate_limited(rt: Runtime) -> None:
     limited = with_comments(rt, rate_limit=1)
     for _ in range(3):
-        posting.post_comment(limited, CommentInput(uri="/a", author="A", text="Texte."), "10.0.0.1", trusted=True)
+        posting.post_comment(
+            limited, CommentInput(uri="/a", author="A", text="Texte."), "10.0.0.1", trusted=True
+        )
 
 
 def test_the_author_may_edit_within_the_window(rt: Runtime, clock: Clock) -> None:
@@ -168,7 +174,10 @@ def test_an_edit_token_only_opens_its_own_comment(rt: Runtime) -> None:
 def test_an_edited_published_comment_goes_back_to_moderation(rt: Runtime) -> None:
     posted = post(rt)
     _publish(rt, posted.id)
-    assert posting.edit_comment(rt, posted.id, posted.edit_token, "Autre texte.").status == CommentStatus.PENDING
+    assert (
+        posting.edit_comment(rt, posted.id, posted.edit_token, "Autre texte.").status
+        == CommentStatus.PENDING
+    )
 
 
 def test_the_author_may_delete_within_the_window(rt: Runtime) -> None:
@@ -181,7 +190,11 @@ def test_the_author_may_delete_within_the_window(rt: Runtime) -> None:
 
 
 def test_markdown_subset_is_rendered_and_the_rest_escaped(rt: Runtime) -> None:
-    posted = post(rt, text='> cité\n\n**fort** <script>alert(1)</script> [lien](https://ex.org) [x](javascript:alert(1))')
+    posted = post(
+        rt,
+        text="> cité\n\n**fort** <script>alert(1)</script> [lien](https://ex.org) "
+        "[x](javascript:alert(1))",
+    )
     with rt.db.read() as conn:
         html = comments.get(conn, posted.id).html  # type: ignore[union-attr]
     assert "<blockquote>" in html and "<strong>fort</strong>" in html

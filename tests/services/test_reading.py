@@ -29,10 +29,26 @@ def seed(rt: Runtime, clock: Clock, uri: str, roots: int, replies_each: int = 2)
     return ids
 
 
-def _c(thread_id: int, text: str, clock: Clock, parent: int | None = None, root: int | None = None,
-       status: CommentStatus = CommentStatus.PUBLISHED) -> NewComment:
-    return NewComment(thread_id=thread_id, parent_id=parent, root_id=root, author="A", email="secret@example.org",
-                      text=text, html=f"<p>{text}</p>", status=status, created=clock.now, client_hash="h")
+def _c(
+    thread_id: int,
+    text: str,
+    clock: Clock,
+    parent: int | None = None,
+    root: int | None = None,
+    status: CommentStatus = CommentStatus.PUBLISHED,
+) -> NewComment:
+    return NewComment(
+        thread_id=thread_id,
+        parent_id=parent,
+        root_id=root,
+        author="A",
+        email="secret@example.org",
+        text=text,
+        html=f"<p>{text}</p>",
+        status=status,
+        created=clock.now,
+        client_hash="h",
+    )
 
 
 def test_newest_first_with_nested_replies(rt: Runtime, clock: Clock) -> None:
@@ -84,6 +100,7 @@ def test_limit_out_of_range_is_refused(rt: Runtime) -> None:
 
 def count_statements(rt: Runtime) -> list[str]:
     seen: list[str] = []
+
     def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
         if statement.lstrip().upper().startswith("SELECT"):
             seen.append(statement)
@@ -92,7 +109,9 @@ def count_statements(rt: Runtime) -> list[str]:
     return seen
 
 
-def test_a_thread_page_costs_the_same_statements_whatever_its_size(rt: Runtime, clock: Clock) -> None:
+def test_a_thread_page_costs_the_same_statements_whatever_its_size(
+    rt: Runtime, clock: Clock
+) -> None:
     seed(rt, clock, "/small", 2, replies_each=1)
     seed(rt, clock, "/big", 120, replies_each=3)
     seen = count_statements(rt)

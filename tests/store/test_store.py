@@ -8,11 +8,24 @@ from parvis.store import audit, comments, ratelimits, threads
 from parvis.store.comments import NewComment
 
 
-def _new(rt: Runtime, thread_id: int, status: CommentStatus = CommentStatus.PUBLISHED,
-         parent: int | None = None, root: int | None = None) -> NewComment:
+def _new(
+    rt: Runtime,
+    thread_id: int,
+    status: CommentStatus = CommentStatus.PUBLISHED,
+    parent: int | None = None,
+    root: int | None = None,
+) -> NewComment:
     return NewComment(
-        thread_id=thread_id, parent_id=parent, root_id=root, author="Marie", email="m@example.org",
-        text="Bonjour", html="<p>Bonjour</p>", status=status, created=rt.now(), client_hash="h",
+        thread_id=thread_id,
+        parent_id=parent,
+        root_id=root,
+        author="Marie",
+        email="m@example.org",
+        text="Bonjour",
+        html="<p>Bonjour</p>",
+        status=status,
+        created=rt.now(),
+        client_hash="h",
     )
 
 
@@ -94,12 +107,15 @@ def test_audit_entries_name_the_moderator_or_none(rt: Runtime) -> None:
         t = threads.get_or_create(conn, "/a", "A", rt.now())
         cid = comments.insert(conn, _new(rt, t.id))
         mid = moderators.add(conn, "alice", Role.MODERATOR, "hash", rt.now())
-        audit.record(conn, at=rt.now(), action="approve", moderator_id=mid, comment_id=cid, thread_id=t.id)
+        audit.record(
+            conn, at=rt.now(), action="approve", moderator_id=mid, comment_id=cid, thread_id=t.id
+        )
         audit.record(conn, at=rt.now(), action="auto-reject", comment_id=cid, rule="insult")
     with rt.db.read() as conn:
         entries = audit.for_comment(conn, cid)
     assert [(e.moderator, e.action, e.rule) for e in entries] == [
-        (None, "auto-reject", "insult"), ("alice", "approve", None)
+        (None, "auto-reject", "insult"),
+        ("alice", "approve", None),
     ]
 
 

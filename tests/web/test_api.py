@@ -13,8 +13,13 @@ URI = "/2025/08/15/canicule"
 
 
 def post(client: TestClient, **kw: object) -> dict:
-    body = {"uri": URI, "parent": None, "author": "Marie", "email": "marie@example.org",
-            "text": "Très juste."} | kw
+    body = {
+        "uri": URI,
+        "parent": None,
+        "author": "Marie",
+        "email": "marie@example.org",
+        "text": "Très juste.",
+    } | kw
     r = client.post("/api/v1/comments", json=body)
     assert r.status_code == 201, r.text
     return r.json()
@@ -27,8 +32,11 @@ def token(rt: Runtime) -> str:
 
 
 def approve(client: TestClient, token: str, comment_id: int) -> None:
-    r = client.post(f"/api/v1/moderation/comments/{comment_id}", json={"action": "approve"},
-                    headers={"Authorization": f"Bearer {token}"})
+    r = client.post(
+        f"/api/v1/moderation/comments/{comment_id}",
+        json={"action": "approve"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert r.status_code == 200 and r.json() == {"id": comment_id, "status": "published"}
 
 
@@ -86,12 +94,18 @@ def test_moderation_api_refuses_anonymous_and_bad_tokens(client: TestClient) -> 
 def test_moderation_api_rejects_and_validates(client: TestClient, token: str) -> None:
     cid = post(client)["id"]
     auth = {"Authorization": f"Bearer {token}"}
-    r = client.post(f"/api/v1/moderation/comments/{cid}", json={"action": "delete-all"}, headers=auth)
+    r = client.post(
+        f"/api/v1/moderation/comments/{cid}", json={"action": "delete-all"}, headers=auth
+    )
     assert r.status_code == 400 and r.json()["error"]["field"] == "action"
     r = client.post(f"/api/v1/moderation/comments/{cid}", json={"action": "reject"}, headers=auth)
     assert r.json() == {"id": cid, "status": "rejected"}
-    assert client.post("/api/v1/moderation/comments/999999", json={"action": "reject"},
-                       headers=auth).status_code == 404
+    assert (
+        client.post(
+            "/api/v1/moderation/comments/999999", json={"action": "reject"}, headers=auth
+        ).status_code
+        == 404
+    )
 
 
 def test_edit_and_delete_with_the_edit_token(client: TestClient) -> None:
@@ -108,10 +122,14 @@ def test_edit_and_delete_with_the_edit_token(client: TestClient) -> None:
 
 def test_the_edit_cookie_alone_allows_editing(client: TestClient) -> None:
     created = post(client)
-    assert client.put(f"/api/v1/comments/{created['id']}", json={"text": "Par cookie."}).status_code == 200
+    assert (
+        client.put(f"/api/v1/comments/{created['id']}", json={"text": "Par cookie."}).status_code
+        == 200
+    )
 
 
 # Bad input: a clear 4xx, never a 500, and nothing half-written.
+
 
 def _error(r, status: int) -> dict:  # type: ignore[no-untyped-def]
     assert r.status_code == status, r.text
@@ -121,16 +139,20 @@ def _error(r, status: int) -> dict:  # type: ignore[no-untyped-def]
 
 
 def test_invalid_json(client: TestClient) -> None:
-    r = client.post("/api/v1/comments", content=b'{"uri": "/a", ', headers={"Content-Type": "application/json"})
+    r = client.post(
+        "/api/v1/comments", content=b'{"uri": "/a", ', headers={"Content-Type": "application/json"}
+    )
     assert _error(r, 400)["code"] == "invalid_json"
 
 
 def test_wrong_types(client: TestClient) -> None:
-    for body, field in [({"uri": URI, "author": "A", "text": 42}, "text"),
-                        ({"uri": URI, "author": ["A"], "text": "x"}, "author"),
-                        ({"uri": URI, "author": "A", "text": "x", "parent": "12"}, "parent"),
-                        ({"uri": URI, "author": "A"}, "text"),
-                        ([1, 2], None)]:
+    for body, field in [
+        ({"uri": URI, "author": "A", "text": 42}, "text"),
+        ({"uri": URI, "author": ["A"], "text": "x"}, "author"),
+        ({"uri": URI, "author": "A", "text": "x", "parent": "12"}, "parent"),
+        ({"uri": URI, "author": "A"}, "text"),
+        ([1, 2], None),
+    ]:
         err = _error(client.post("/api/v1/comments", json=body), 400)
         assert err["field"] == field
 
@@ -146,7 +168,9 @@ def test_huge_chunked_body_is_413(client: TestClient) -> None:
         for _ in range(100):
             yield b"x" * 1000
 
-    r = client.post("/api/v1/comments", content=chunks(), headers={"Content-Type": "application/json"})
+    r = client.post(
+        "/api/v1/comments", content=chunks(), headers={"Content-Type": "application/json"}
+    )
     assert _error(r, 413)["code"] == "payload_too_large"
 
 
@@ -178,13 +202,24 @@ def test_tampered_cursor(client: TestClient, token: str) -> None:
 
 def test_missing_uri_and_bad_limit(client: TestClient) -> None:
     assert _error(client.get("/api/v1/comments"), 400)["field"] == "uri"
-    assert _error(client.get("/api/v1/comments", params={"uri": "/a", "limit": "many"}), 400)["field"] == "limit"
+    assert (
+        _error(client.get("/api/v1/comments", params={"uri": "/a", "limit": "many"}), 400)["field"]
+        == "limit"
+    )
     assert _error(client.get("/api/v1/counts"), 400)["field"] == "uri"
 
 
 def test_nothing_is_written_on_a_refused_post(client: TestClient, rt: Runtime) -> None:
-    _error(client.post("/api/v1/comments", json={"uri": "/new-thread", "author": "A", "text": "x", "parent": 123456}), 400)
-    assert client.get("/api/v1/counts", params={"uri": "/new-thread"}).json() == {"counts": {"/new-thread": 0}}
+    _error(
+        client.post(
+            "/api/v1/comments",
+            json={"uri": "/new-thread", "author": "A", "text": "x", "parent": 123456},
+        ),
+        400,
+    )
+    assert client.get("/api/v1/counts", params={"uri": "/new-thread"}).json() == {
+        "counts": {"/new-thread": 0}
+    }
     from parvis.store import threads
 
     with rt.db.read() as conn:
@@ -192,17 +227,27 @@ def test_nothing_is_written_on_a_refused_post(client: TestClient, rt: Runtime) -
 
 
 def test_error_messages_follow_accept_language(client: TestClient) -> None:
-    r = client.post("/api/v1/comments", json={"uri": "/a", "author": "", "text": "x"},
-                    headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    r = client.post(
+        "/api/v1/comments",
+        json={"uri": "/a", "author": "", "text": "x"},
+        headers={"Accept-Language": "fr-FR,fr;q=0.9"},
+    )
     assert _error(r, 400)["message"] == "Veuillez indiquer un pseudonyme."
-    r = client.post("/api/v1/comments", json={"uri": "/a", "author": "", "text": "x"},
-                    headers={"Accept-Language": "en"})
+    r = client.post(
+        "/api/v1/comments",
+        json={"uri": "/a", "author": "", "text": "x"},
+        headers={"Accept-Language": "en"},
+    )
     assert _error(r, 400)["message"] == "please give a pseudonym"
 
 
 def test_rate_limited_post_says_when_to_retry(client: TestClient) -> None:
-    statuses = [client.post("/api/v1/comments", json={"uri": "/a", "author": "A", "text": f"n{i}"}).status_code
-                for i in range(7)]
+    statuses = [
+        client.post(
+            "/api/v1/comments", json={"uri": "/a", "author": "A", "text": f"n{i}"}
+        ).status_code
+        for i in range(7)
+    ]
     assert statuses[:5] == [201] * 5 and statuses[5] == 429
     r = client.post("/api/v1/comments", json={"uri": "/a", "author": "A", "text": "encore"})
     assert int(r.headers["Retry-After"]) > 0
@@ -210,8 +255,11 @@ def test_rate_limited_post_says_when_to_retry(client: TestClient) -> None:
 
 def test_moderator_token_skips_the_rate_limit(client: TestClient, token: str) -> None:
     for i in range(8):
-        r = client.post("/api/v1/comments", json={"uri": "/a", "author": "A", "text": f"n{i}"},
-                        headers={"Authorization": f"Bearer {token}"})
+        r = client.post(
+            "/api/v1/comments",
+            json={"uri": "/a", "author": "A", "text": f"n{i}"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         assert r.status_code == 201
 
 
@@ -224,12 +272,25 @@ def test_cors_allows_only_configured_origins(rt: Runtime) -> None:
 
     from parvis.web.app import create_app
 
-    server = msgspec.structs.replace(rt.settings.server, cors_origins=["https://www.journal.example"])
-    app = create_app(type(rt)(settings=msgspec.structs.replace(rt.settings, server=server), db=rt.db,
-                              charter=rt.charter, clock=rt.clock))
+    server = msgspec.structs.replace(
+        rt.settings.server, cors_origins=["https://www.journal.example"]
+    )
+    app = create_app(
+        type(rt)(
+            settings=msgspec.structs.replace(rt.settings, server=server),
+            db=rt.db,
+            charter=rt.charter,
+            clock=rt.clock,
+        )
+    )
     with TestClient(app) as c:
-        ok = c.options("/api/v1/comments", headers={"Origin": "https://www.journal.example",
-                                                     "Access-Control-Request-Method": "POST"})
+        ok = c.options(
+            "/api/v1/comments",
+            headers={
+                "Origin": "https://www.journal.example",
+                "Access-Control-Request-Method": "POST",
+            },
+        )
         assert ok.headers["access-control-allow-origin"] == "https://www.journal.example"
         bad = c.get("/api/v1/counts?uri=/a", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in bad.headers

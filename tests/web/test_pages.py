@@ -1,4 +1,4 @@
-"""The server-rendered pages: the thread without JavaScript, the home page, the moderators' pages."""
+"""Server-rendered pages: the thread without JavaScript, the home page, the moderators' pages."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ def demo(rt: Runtime) -> str:
     return load_demo(rt)
 
 
-def test_thread_page_shows_the_charter_count_and_numbered_comments(client: TestClient, demo: str) -> None:
+def test_thread_page_shows_the_charter_count_and_numbered_comments(
+    client: TestClient, demo: str
+) -> None:
     html = client.get("/thread", params={"uri": demo}).text
     assert "aucun message à caractère raciste ou contrevenant à la loi" in html
     assert "ni insultes" in html
@@ -28,7 +30,11 @@ def test_thread_page_shows_the_charter_count_and_numbered_comments(client: TestC
     assert all(f'href="#{i}"' in html and f"#{i}</a>" in html for i in ids)
     assert "Répondre à ce message" in html
     assert "Afficher les commentaires précédents" in html
-    assert re.search(r"\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4} à \d\d:\d\d", html)
+    assert re.search(
+        r"\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre"
+        r"|décembre) \d{4} à \d\d:\d\d",
+        html,
+    )
 
 
 def test_thread_page_in_english(client: TestClient, demo: str) -> None:
@@ -61,14 +67,23 @@ def test_comment_chunk_for_the_widget(client: TestClient, demo: str) -> None:
     first = client.get("/thread", params={"uri": demo, "fragment": "1"}).text
     assert first.lstrip().startswith("<section") and "<html" not in first
     before = re.search(r'data-before="([^"]+)"', first).group(1)  # type: ignore[union-attr]
-    chunk = client.get("/thread", params={"uri": demo, "fragment": "comments", "before": before}).text
+    chunk = client.get(
+        "/thread", params={"uri": demo, "fragment": "comments", "before": before}
+    ).text
     assert "parvis-page-chunk" in chunk and "<form" not in chunk
 
 
 def _form_post(client: TestClient, uri: str, **fields: str):  # type: ignore[no-untyped-def]
     page = client.get("/thread", params={"uri": uri}).text
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    data = {"uri": uri, "csrf": csrf, "parent": "", "author": "Lectrice", "email": "", "text": "Merci."} | fields
+    data = {
+        "uri": uri,
+        "csrf": csrf,
+        "parent": "",
+        "author": "Lectrice",
+        "email": "",
+        "text": "Merci.",
+    } | fields
     return client.post("/thread/comment", data=data, follow_redirects=False)
 
 
@@ -88,7 +103,9 @@ def test_a_refused_form_comes_back_with_what_was_typed(client: TestClient) -> No
 
 def test_the_form_needs_its_csrf_token(client: TestClient) -> None:
     client.get("/thread", params={"uri": "/article"})
-    r = client.post("/thread/comment", data={"uri": "/article", "csrf": "forged", "author": "A", "text": "x"})
+    r = client.post(
+        "/thread/comment", data={"uri": "/article", "csrf": "forged", "author": "A", "text": "x"}
+    )
     assert r.status_code == 403
 
 
@@ -96,9 +113,14 @@ def test_user_text_is_escaped_everywhere(client: TestClient, rt: Runtime) -> Non
     accounts.add_moderator(rt, "alice", Role.MODERATOR, "correct horse")
     token = accounts.issue_token(rt, "alice")
     evil = '<img src=x onerror=alert(1)>"><script>alert(2)</script>'
-    r = client.post("/api/v1/comments", json={"uri": "/x", "author": evil, "text": evil, "title": evil})
-    client.post(f"/api/v1/moderation/comments/{r.json()['id']}", json={"action": "approve"},
-                headers={"Authorization": f"Bearer {token}"})
+    r = client.post(
+        "/api/v1/comments", json={"uri": "/x", "author": evil, "text": evil, "title": evil}
+    )
+    client.post(
+        f"/api/v1/moderation/comments/{r.json()['id']}",
+        json={"action": "approve"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     for page in (client.get("/thread", params={"uri": "/x"}).text, client.get("/").text):
         assert "<script>alert" not in page and "<img src=x" not in page
 
@@ -112,7 +134,7 @@ def test_pages_carry_a_content_security_policy(client: TestClient, demo: str) ->
 
 def test_home_lists_articles_with_counts(client: TestClient, demo: str) -> None:
     html = client.get("/").text
-    assert "Canicule" in html and "47 commentaires" in html and f"/thread?uri=" in html
+    assert "Canicule" in html and "47 commentaires" in html and "/thread?uri=" in html
 
 
 def test_unknown_page_is_a_friendly_404(client: TestClient) -> None:
@@ -123,7 +145,9 @@ def test_unknown_page_is_a_friendly_404(client: TestClient) -> None:
 @pytest.fixture
 def moderator_client(client: TestClient, rt: Runtime) -> TestClient:
     accounts.add_moderator(rt, "alice", Role.MODERATOR, "correct horse")
-    r = client.post("/mod/login", data={"name": "alice", "password": "correct horse"}, follow_redirects=False)
+    r = client.post(
+        "/mod/login", data={"name": "alice", "password": "correct horse"}, follow_redirects=False
+    )
     assert r.status_code == 303 and "parvis_session" in r.headers["set-cookie"]
     return client
 
@@ -138,10 +162,16 @@ def test_moderator_pages_refuse_anonymous_users(client: TestClient) -> None:
 def test_login_with_a_wrong_password_fails(client: TestClient, rt: Runtime) -> None:
     accounts.add_moderator(rt, "alice", Role.MODERATOR, "correct horse")
     r = client.post("/mod/login", data={"name": "alice", "password": "wrong"})
-    assert r.status_code == 401 and "incorrect" in r.text and "parvis_session" not in r.headers.get("set-cookie", "")
+    assert (
+        r.status_code == 401
+        and "incorrect" in r.text
+        and "parvis_session" not in r.headers.get("set-cookie", "")
+    )
 
 
-def test_the_queue_shows_pending_comments_with_article_and_parent(moderator_client: TestClient, demo: str) -> None:
+def test_the_queue_shows_pending_comments_with_article_and_parent(
+    moderator_client: TestClient, demo: str
+) -> None:
     html = moderator_client.get("/mod/queue").text
     assert html.count('class="parvis-queue-item"') == 5
     assert "Canicule" in html
@@ -154,8 +184,11 @@ def _csrf(html: str) -> str:
 def test_bulk_decision_from_the_queue(moderator_client: TestClient, demo: str, rt: Runtime) -> None:
     html = moderator_client.get("/mod/queue").text
     ids = re.findall(r'name="ids" value="(\d+)"', html)
-    r = moderator_client.post("/mod/decide", data={"csrf": _csrf(html), "ids": ids[:2], "action": "approve"},
-                              headers={"Accept": "application/json"})
+    r = moderator_client.post(
+        "/mod/decide",
+        data={"csrf": _csrf(html), "ids": ids[:2], "action": "approve"},
+        headers={"Accept": "application/json"},
+    )
     assert r.json() == {"done": [{"id": int(i), "status": "published"} for i in ids[:2]]}
     assert moderator_client.get("/mod/queue").text.count('class="parvis-queue-item"') == 3
     assert "49 commentaires" in moderator_client.get("/thread", params={"uri": demo}).text
@@ -164,15 +197,20 @@ def test_bulk_decision_from_the_queue(moderator_client: TestClient, demo: str, r
 def test_decisions_need_the_csrf_token(moderator_client: TestClient, demo: str) -> None:
     html = moderator_client.get("/mod/queue").text
     ids = re.findall(r'name="ids" value="(\d+)"', html)
-    r = moderator_client.post("/mod/decide", data={"csrf": "forged", "ids": ids[:1], "action": "approve"})
+    r = moderator_client.post(
+        "/mod/decide", data={"csrf": "forged", "ids": ids[:1], "action": "approve"}
+    )
     assert r.status_code == 403
 
 
 def test_one_item_button_decides_only_that_item(moderator_client: TestClient, demo: str) -> None:
     html = moderator_client.get("/mod/queue").text
     ids = re.findall(r'name="ids" value="(\d+)"', html)
-    r = moderator_client.post(f"/mod/decide?one={ids[1]}", data={"csrf": _csrf(html), "ids": ids, "action": "reject"},
-                              follow_redirects=False)
+    r = moderator_client.post(
+        f"/mod/decide?one={ids[1]}",
+        data={"csrf": _csrf(html), "ids": ids, "action": "reject"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     assert moderator_client.get("/mod/queue").text.count('class="parvis-queue-item"') == 4
 

@@ -13,7 +13,14 @@ from starlette.routing import Route
 from parvis.domain.comment import PublicComment
 from parvis.errors import Invalid, Unauthorized
 from parvis.services import accounts, posting, reading
-from parvis.web.http import bearer_token, client_address, json_response, query_int, read_json, runtime
+from parvis.web.http import (
+    bearer_token,
+    client_address,
+    json_response,
+    query_int,
+    read_json,
+    runtime,
+)
 
 EDIT_HEADER = "x-parvis-edit-token"
 EDIT_COOKIE = "parvis_edit_{id}"
@@ -53,12 +60,19 @@ def required_uri(request: Request) -> str:
 async def list_comments(request: Request) -> Response:
     rt = runtime(request)
     page = await run_in_threadpool(
-        reading.thread_page, rt, required_uri(request), request.query_params.get("before") or None,
+        reading.thread_page,
+        rt,
+        required_uri(request),
+        request.query_params.get("before") or None,
         query_int(request, "limit"),
     )
     return json_response(
-        {"uri": page.uri, "total": page.total, "comments": [public_json(c) for c in page.comments],
-         "next": page.next}
+        {
+            "uri": page.uri,
+            "total": page.total,
+            "comments": [public_json(c) for c in page.comments],
+            "next": page.next,
+        }
     )
 
 
@@ -66,17 +80,30 @@ async def create_comment(request: Request) -> Response:
     rt = runtime(request)
     body = await read_json(request, CommentIn)
     token = bearer_token(request)
-    trusted = bool(token) and await run_in_threadpool(accounts.moderator_for_token, rt, token or "") is not None
+    trusted = (
+        bool(token)
+        and await run_in_threadpool(accounts.moderator_for_token, rt, token or "") is not None
+    )
     if token and not trusted:
         raise Unauthorized("invalid API token", code="bad_token")
     data = posting.CommentInput(
-        uri=body.uri, author=body.author, text=body.text, email=body.email, parent=body.parent,
+        uri=body.uri,
+        author=body.author,
+        text=body.text,
+        email=body.email,
+        parent=body.parent,
         title=body.title,
     )
-    posted = await run_in_threadpool(posting.post_comment, rt, data, client_address(request), trusted=trusted)
+    posted = await run_in_threadpool(
+        posting.post_comment, rt, data, client_address(request), trusted=trusted
+    )
     response = json_response(
-        {"id": posted.id, "status": posted.status.value, "edit_token": posted.edit_token,
-         "edit_seconds": rt.settings.comments.edit_window},
+        {
+            "id": posted.id,
+            "status": posted.status.value,
+            "edit_token": posted.edit_token,
+            "edit_seconds": rt.settings.comments.edit_window,
+        },
         status=201,
     )
     set_edit_cookie(request, response, posted.id, posted.edit_token)
@@ -86,13 +113,19 @@ async def create_comment(request: Request) -> Response:
 def set_edit_cookie(request: Request, response: Response, comment_id: int, token: str) -> None:
     rt = runtime(request)
     response.set_cookie(
-        EDIT_COOKIE.format(id=comment_id), token, max_age=rt.settings.comments.edit_window,
-        httponly=True, samesite="lax", secure=rt.settings.security.secure_cookies,
+        EDIT_COOKIE.format(id=comment_id),
+        token,
+        max_age=rt.settings.comments.edit_window,
+        httponly=True,
+        samesite="lax",
+        secure=rt.settings.security.secure_cookies,
     )
 
 
 def edit_token(request: Request, comment_id: int) -> str:
-    token = request.headers.get(EDIT_HEADER) or request.cookies.get(EDIT_COOKIE.format(id=comment_id))
+    token = request.headers.get(EDIT_HEADER) or request.cookies.get(
+        EDIT_COOKIE.format(id=comment_id)
+    )
     if not token:
         raise Unauthorized("not allowed to change this comment", code="edit_denied")
     return token
@@ -102,7 +135,9 @@ async def update_comment(request: Request) -> Response:
     rt = runtime(request)
     comment_id = request.path_params["id"]
     body = await read_json(request, CommentEdit)
-    comment = await run_in_threadpool(posting.edit_comment, rt, comment_id, edit_token(request, comment_id), body.text)
+    comment = await run_in_threadpool(
+        posting.edit_comment, rt, comment_id, edit_token(request, comment_id), body.text
+    )
     return json_response({"id": comment.id, "status": comment.status.value, "html": comment.html})
 
 

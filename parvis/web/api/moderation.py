@@ -21,7 +21,11 @@ class DecisionIn(msgspec.Struct):
 
 async def token_moderator(request: Request) -> Moderator:
     token = bearer_token(request)
-    moderator = await run_in_threadpool(accounts.moderator_for_token, runtime(request), token) if token else None
+    moderator = (
+        await run_in_threadpool(accounts.moderator_for_token, runtime(request), token)
+        if token
+        else None
+    )
     if moderator is None:
         raise Unauthorized("a moderator's API token is required (Authorization: Bearer TOKEN)")
     return moderator
@@ -31,7 +35,12 @@ async def decide(request: Request) -> Response:
     moderator = await token_moderator(request)
     body = await read_json(request, DecisionIn)
     comment = await run_in_threadpool(
-        moderating.decide, runtime(request), moderator, request.path_params["id"], body.action, body.note
+        moderating.decide,
+        runtime(request),
+        moderator,
+        request.path_params["id"],
+        body.action,
+        body.note,
     )
     return json_response({"id": comment.id, "status": comment.status.value})
 

@@ -47,12 +47,18 @@ def _check_csrf(request: Request, form: dict[str, list[str]]) -> None:
 
 async def login_page(request: Request) -> Response:
     return request.app.state.templates.response(
-        request, "mod/login.html", {"error": None, "name": "", "next": _safe_next(request.query_params.get("next"))}
+        request,
+        "mod/login.html",
+        {"error": None, "name": "", "next": _safe_next(request.query_params.get("next"))},
     )
 
 
 def _safe_next(value: str | None) -> str:
-    return value if value and value.startswith("/mod/") and not value.startswith("//") else "/mod/queue"
+    return (
+        value
+        if value and value.startswith("/mod/") and not value.startswith("//")
+        else "/mod/queue"
+    )
 
 
 async def login(request: Request) -> Response:
@@ -68,12 +74,20 @@ async def login(request: Request) -> Response:
     except ParvisError as exc:
         message = localised_message(exc, templates.language(request))
         return templates.response(
-            request, "mod/login.html", {"error": message, "name": name, "next": next_url}, status=exc.status
+            request,
+            "mod/login.html",
+            {"error": message, "name": name, "next": next_url},
+            status=exc.status,
         )
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, rt.tokens.session(moderator.id), max_age=rt.settings.security.session_max_age,
-        httponly=True, samesite="lax", secure=rt.settings.security.secure_cookies, path="/",
+        SESSION_COOKIE,
+        rt.tokens.session(moderator.id),
+        max_age=rt.settings.security.session_max_age,
+        httponly=True,
+        samesite="lax",
+        secure=rt.settings.security.secure_cookies,
+        path="/",
     )
     return response
 
@@ -99,11 +113,20 @@ async def queue_page(request: Request) -> Response:
         rule = None
     items, total = await run_in_threadpool(moderating.queue, rt, 50, offset, order, rule)
     return request.app.state.templates.response(
-        request, "mod/queue.html",
-        {"moderator": moderator, "items": items, "total": total, "offset": offset,
-         "order": order.value, "rule": rule, "rules": rules,
-         "csrf": rt.tokens.csrf(request.cookies.get(SESSION_COOKIE, "")),
-         "done": query_int(request, "done"), "skipped": query_int(request, "skipped")},
+        request,
+        "mod/queue.html",
+        {
+            "moderator": moderator,
+            "items": items,
+            "total": total,
+            "offset": offset,
+            "order": order.value,
+            "rule": rule,
+            "rules": rules,
+            "csrf": rt.tokens.csrf(request.cookies.get(SESSION_COOKIE, "")),
+            "done": query_int(request, "done"),
+            "skipped": query_int(request, "skipped"),
+        },
     )
 
 
@@ -113,7 +136,9 @@ async def approve_unflagged(request: Request) -> Response:
     if moderator is None:
         return _login_redirect(request)
     _check_csrf(request, await _form(request))
-    approved, skipped = await run_in_threadpool(moderating.approve_unflagged, runtime(request), moderator)
+    approved, skipped = await run_in_threadpool(
+        moderating.approve_unflagged, runtime(request), moderator
+    )
     if "application/json" in request.headers.get("accept", ""):
         return json_response({"approved": approved, "skipped": skipped})
     return RedirectResponse(f"/mod/queue?done={approved}&skipped={skipped}", status_code=303)
@@ -133,7 +158,9 @@ async def decide(request: Request) -> Response:
     note = first(form, "note") or None
     done = []
     for comment_id in ids:
-        comment = await run_in_threadpool(moderating.decide, rt, moderator, comment_id, action, note)
+        comment = await run_in_threadpool(
+            moderating.decide, rt, moderator, comment_id, action, note
+        )
         done.append({"id": comment.id, "status": comment.status.value})
     if "application/json" in request.headers.get("accept", ""):
         return json_response({"done": done})

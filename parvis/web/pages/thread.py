@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from parvis.errors import Forbidden, Invalid, ParvisError
 from parvis.domain.verdict import Verdict
+from parvis.errors import Forbidden, Invalid, ParvisError
 from parvis.services import checking, posting, reading
 from parvis.web.api.comments import required_uri, set_edit_cookie
 from parvis.web.errors import localised_message
@@ -33,21 +33,35 @@ async def thread_page(request: Request) -> Response:
     return await _render(request, form={}, errors={}, status=200)
 
 
-async def _render(request: Request, form: dict[str, str], errors: dict[str, str], status: int,
-                  uri: str | None = None, error: str | None = None,
-                  checked: Verdict | None = None) -> Response:
+async def _render(
+    request: Request,
+    form: dict[str, str],
+    errors: dict[str, str],
+    status: int,
+    uri: str | None = None,
+    error: str | None = None,
+    checked: Verdict | None = None,
+) -> Response:
     rt = runtime(request)
     templates = request.app.state.templates
     uri = uri or required_uri(request)
     page = await run_in_threadpool(
-        reading.thread_page, rt, uri, request.query_params.get("before") or None, query_int(request, "limit")
+        reading.thread_page,
+        rt,
+        uri,
+        request.query_params.get("before") or None,
+        query_int(request, "limit"),
     )
-    reply_id = query_int(request, "reply") or (int(form["parent"]) if form.get("parent", "").isdigit() else None)
+    reply_id = query_int(request, "reply") or (
+        int(form["parent"]) if form.get("parent", "").isdigit() else None
+    )
     reply_to = _find(page.comments, reply_id) if reply_id else None
     posted_id = query_int(request, "posted")
     csrf_cookie, fresh = _csrf_cookie(request)
     fragment = request.query_params.get("fragment")
-    name = {"1": "thread_fragment.html", "comments": "thread_comments.html"}.get(fragment or "", "thread.html")
+    name = {"1": "thread_fragment.html", "comments": "thread_comments.html"}.get(
+        fragment or "", "thread.html"
+    )
     context: dict[str, Any] = {
         "page": page,
         "uri": uri,
@@ -64,12 +78,18 @@ async def _render(request: Request, form: dict[str, str], errors: dict[str, str]
         "public_url": rt.settings.server.public_url.rstrip("/"),
         "checked": checked,
         "checked_text": highlight(form.get("text", "").replace("\r\n", "\n").strip(), checked)
-        if checked else None,
+        if checked
+        else None,
     }
     response = templates.response(request, name, context, status=status)
     if fresh:
-        response.set_cookie(CSRF_COOKIE, csrf_cookie, httponly=True, samesite="lax",
-                            secure=rt.settings.security.secure_cookies)
+        response.set_cookie(
+            CSRF_COOKIE,
+            csrf_cookie,
+            httponly=True,
+            samesite="lax",
+            secure=rt.settings.security.secure_cookies,
+        )
     return response
 
 
@@ -104,13 +124,22 @@ async def post_form(request: Request) -> Response:
             if isinstance(exc, Forbidden):
                 raise
             message = localised_message(exc, templates.language(request))
-            return await _render(request, form=form, errors={exc.field or "form": message},
-                                 status=exc.status, uri=uri, error=message)
+            return await _render(
+                request,
+                form=form,
+                errors={exc.field or "form": message},
+                status=exc.status,
+                uri=uri,
+                error=message,
+            )
         return await _render(request, form=form, errors={}, status=200, uri=uri, checked=verdict)
     try:
         data = posting.CommentInput(
-            uri=uri, author=form.get("author", ""), text=form.get("text", ""),
-            email=form.get("email") or None, parent=int(parent) if parent.isdigit() else None,
+            uri=uri,
+            author=form.get("author", ""),
+            text=form.get("text", ""),
+            email=form.get("email") or None,
+            parent=int(parent) if parent.isdigit() else None,
             title=form.get("title") or None,
         )
         posted = await run_in_threadpool(posting.post_comment, rt, data, client_address(request))
@@ -119,8 +148,14 @@ async def post_form(request: Request) -> Response:
             raise
         lang = templates.language(request)
         message = localised_message(exc, lang)
-        return await _render(request, form=form, errors={exc.field or "form": message},
-                             status=exc.status, uri=uri, error=message)
+        return await _render(
+            request,
+            form=form,
+            errors={exc.field or "form": message},
+            status=exc.status,
+            uri=uri,
+            error=message,
+        )
     query = urlencode({"uri": uri, "posted": posted.id, "status": posted.status.value})
     response = RedirectResponse(f"/thread?{query}#parvis-notice", status_code=303)
     set_edit_cookie(request, response, posted.id, posted.edit_token)
