@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parvis.services.runtime import Runtime
 from parvis.web import errors
-from parvis.web.api import check, comments, counts, moderation
+from parvis.web.api import check, comments, counts, moderation, openapi
 from parvis.web.pages import home, thread
 from parvis.web.pages import moderation as moderation_pages
 from parvis.web.templating import Templates
@@ -51,6 +51,7 @@ def create_app(rt: Runtime) -> Starlette:
     routes = [
         *comments.routes,
         *check.routes,
+        *openapi.routes,
         *counts.routes,
         *moderation.routes,
         *thread.routes,

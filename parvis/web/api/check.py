@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import msgspec
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from parvis.services import checking
+from parvis.web.api.schemas import CheckIn
 from parvis.web.http import client_address, json_response, read_json, runtime
-
-
-class CheckIn(msgspec.Struct):
-    text: str
-    uri: str | None = None
 
 
 async def check(request: Request) -> Response:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import msgspec
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,6 +10,14 @@ from starlette.routing import Route
 from parvis.domain.comment import PublicComment
 from parvis.errors import Invalid, Unauthorized
 from parvis.services import accounts, posting, reading
+from parvis.web.api.schemas import (
+    CommentEdit,
+    CommentIn,
+    CommentOut,
+    EditedOut,
+    PostedOut,
+    ThreadOut,
+)
 from parvis.web.http import (
     bearer_token,
     client_address,
@@ -26,28 +31,15 @@ EDIT_HEADER = "x-parvis-edit-token"
 EDIT_COOKIE = "parvis_edit_{id}"
 
 
-class CommentIn(msgspec.Struct):
-    uri: str
-    author: str
-    text: str
-    email: str | None = None
-    parent: int | None = None
-    title: str | None = None
-
-
-class CommentEdit(msgspec.Struct):
-    text: str
-
-
-def public_json(c: PublicComment) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "parent": c.parent_id,
-        "author": c.author,
-        "created": c.created.isoformat(),
-        "html": c.html,
-        "replies": [public_json(r) for r in c.replies],
-    }
+def public_json(c: PublicComment) -> CommentOut:
+    return CommentOut(
+        id=c.id,
+        parent=c.parent_id,
+        author=c.author,
+        created=c.created.isoformat(),
+        html=c.html,
+        replies=[public_json(r) for r in c.replies],
+    )
 
 
 def required_uri(request: Request) -> str:
@@ -67,12 +59,7 @@ async def list_comments(request: Request) -> Response:
         query_int(request, "limit"),
     )
     return json_response(
-        {
-            "uri": page.uri,
-            "total": page.total,
-            "comments": [public_json(c) for c in page.comments],
-            "next": page.next,
-        }
+        ThreadOut(page.uri, page.total, [public_json(c) for c in page.comments], page.next)
     )
 
 
@@ -98,12 +85,9 @@ async def create_comment(request: Request) -> Response:
         posting.post_comment, rt, data, client_address(request), trusted=trusted
     )
     response = json_response(
-        {
-            "id": posted.id,
-            "status": posted.status.value,
-            "edit_token": posted.edit_token,
-            "edit_seconds": rt.settings.comments.edit_window,
-        },
+        PostedOut(
+            posted.id, posted.status.value, posted.edit_token, rt.settings.comments.edit_window
+        ),
         status=201,
     )
     set_edit_cookie(request, response, posted.id, posted.edit_token)
@@ -138,7 +122,7 @@ async def update_comment(request: Request) -> Response:
     comment = await run_in_threadpool(
         posting.edit_comment, rt, comment_id, edit_token(request, comment_id), body.text
     )
-    return json_response({"id": comment.id, "status": comment.status.value, "html": comment.html})
+    return json_response(EditedOut(comment.id, comment.status.value, comment.html))
 
 
 async def delete_comment(request: Request) -> Response:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import msgspec
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -11,12 +10,8 @@ from starlette.routing import Route
 from parvis.errors import Unauthorized
 from parvis.services import accounts, moderating
 from parvis.store.moderators import Moderator
+from parvis.web.api.schemas import DecisionIn, DecisionOut
 from parvis.web.http import bearer_token, json_response, read_json, runtime
-
-
-class DecisionIn(msgspec.Struct):
-    action: str
-    note: str | None = None
 
 
 async def token_moderator(request: Request) -> Moderator:
@@ -42,7 +37,7 @@ async def decide(request: Request) -> Response:
         body.action,
         body.note,
     )
-    return json_response({"id": comment.id, "status": comment.status.value})
+    return json_response(DecisionOut(comment.id, comment.status.value))
 
 
 routes = [Route("/api/v1/moderation/comments/{id:int}", decide, methods=["POST"])]

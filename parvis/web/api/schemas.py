@@ -1,0 +1,97 @@
+"""The JSON shapes of the API (DESIGN §6): decoded and encoded by msgspec, and the
+source of the OpenAPI document."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class CommentIn(msgspec.Struct):
+    uri: str
+    author: str
+    text: str
+    email: str | None = None
+    parent: int | None = None
+    title: str | None = None
+
+
+class CommentEdit(msgspec.Struct):
+    text: str
+
+
+class CheckIn(msgspec.Struct):
+    text: str
+    uri: str | None = None
+
+
+class DecisionIn(msgspec.Struct):
+    action: str
+    note: str | None = None
+
+
+class CommentOut(msgspec.Struct):
+    id: int
+    parent: int | None
+    author: str
+    created: str
+    html: str
+    replies: list[CommentOut]
+
+
+class ThreadOut(msgspec.Struct):
+    uri: str
+    total: int
+    comments: list[CommentOut]
+    next: str | None
+
+
+class PostedOut(msgspec.Struct):
+    id: int
+    status: str
+    edit_token: str
+    edit_seconds: int
+
+
+class EditedOut(msgspec.Struct):
+    id: int
+    status: str
+    html: str
+
+
+class CountsOut(msgspec.Struct):
+    counts: dict[str, int]
+
+
+class EvidenceOut(msgspec.Struct, omit_defaults=True):
+    start: int
+    end: int
+    text: str
+    note: str
+    suggestions: list[str] = []
+
+
+class FlagOut(msgspec.Struct):
+    rule: str
+    score: float
+    evidence: list[EvidenceOut]
+
+
+class VerdictOut(msgspec.Struct):
+    decision: str
+    flags: list[FlagOut]
+    scores: dict[str, float]
+
+
+class DecisionOut(msgspec.Struct):
+    id: int
+    status: str
+
+
+class ErrorDetail(msgspec.Struct):
+    code: str
+    message: str
+    field: str | None
+
+
+class ErrorOut(msgspec.Struct):
+    error: ErrorDetail
