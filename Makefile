@@ -46,6 +46,17 @@ model: install
 eval: install
 	$(BIN)/python -m parvis.moderation.evaluation
 
+# Side by side with Isso and the bare-ASGI ceiling (../shared/bench), RATIO lines at the end.
+# BENCH_DURATION / BENCH_WARMUP (s) lengthen or shorten every run; BENCH_DIR keeps the files.
+bench: install
+	bench/run_bench.sh $(BENCH_DIR)
+
+# Ten million comments on PostgreSQL (database parvis_scale on 127.0.0.1:5432, user postgres):
+# COPY import rate, read latency against a 100k database, RSS per web process, size per million.
+# SCALE_COMMENTS / SCALE_ARTICLES change the size (e.g. SCALE_COMMENTS=1000000 for a quick run).
+bench-scale: install
+	$(BIN)/python bench/scale.py $(if $(SCALE_COMMENTS),--comments $(SCALE_COMMENTS)) $(if $(SCALE_ARTICLES),--articles $(SCALE_ARTICLES))
+
 messages: install
 	$(BIN)/python -m parvis.messages update
 

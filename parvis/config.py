@@ -13,7 +13,7 @@ import secrets
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -28,6 +28,9 @@ class ServerSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
     cors_origins: list[str] = []
     max_body_bytes: int = 65536
     trusted_proxy: bool = False  # take the client address from X-Forwarded-For
+    # Public JSON reads kept in memory per process; the longest a reader may see a
+    # thread as it was before a publish made through another process (0: no cache).
+    read_cache_seconds: float = 1.0
 
 
 class DatabaseSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -62,6 +65,33 @@ class SiteSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_o
     timezone: str = "Europe/Paris"
 
 
+class MailSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    host: str = "localhost"
+    port: int = 25
+    security: Literal["none", "starttls", "tls"] = "none"
+    user: str = ""
+    password_env: str = "PARVIS_SMTP_PASSWORD"  # the variable that holds the password
+    timeout: float = 30.0
+    sender: str = "Parvis <noreply@localhost>"
+    # "inprocess": a thread under `parvis serve`; "external": only `parvis worker` processes send
+    worker: Literal["inprocess", "external"] = "inprocess"
+    batch_size: int = 20
+    lease: int = 120  # seconds a claimed mail stays reserved to its worker
+    max_attempts: int = 8
+    retry_base: int = 60  # first retry after about this many seconds, then doubling
+    retry_max: int = 6 * 3600
+    poll_interval: float = 2.0
+
+
+class NotifySettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    confirm_ttl: int = 48 * 3600  # the follow confirmation link expires after this
+    digest_hour: int = 7  # local hour (site.timezone) after which the daily digest goes out
+    queue_threshold: int = 50  # alert the moderators when this many comments wait
+    queue_max_wait: int = 3600  # ... or when the oldest has waited this many seconds
+    alert_repeat: int = 3600  # seconds before the same alert is sent again
+    check_interval: int = 60  # seconds between two checks of the queue (and of the purge)
+
+
 class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     server: ServerSettings = ServerSettings()
     database: DatabaseSettings = DatabaseSettings()
@@ -69,6 +99,8 @@ class Settings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
     comments: CommentSettings = CommentSettings()
     moderation: ModerationSettings = ModerationSettings()
     site: SiteSettings = SiteSettings()
+    mail: MailSettings = MailSettings()
+    notify: NotifySettings = NotifySettings()
 
 
 _SHORT_ENV = {"PARVIS_DB": ("database", "url"), "PARVIS_PORT": ("server", "port")}

@@ -5,9 +5,11 @@ from __future__ import annotations
 import click
 
 from parvis.cli.charter import charter
+from parvis.cli.importing import import_
 from parvis.cli.moderate import moderate
 from parvis.cli.server import init, serve
 from parvis.cli.users import user
+from parvis.cli.worker import worker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,5 +28,5 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
     ctx.obj["config_path"] = config_path
 
 
-for command in (init, serve, user, moderate, charter):
+for command in (init, serve, user, moderate, charter, import_, worker):
     cli.add_command(command)

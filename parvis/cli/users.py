@@ -8,7 +8,8 @@ import click
 
 from parvis.cli.context import runtime
 from parvis.errors import ParvisError
-from parvis.services import accounts
+from parvis.services import accounts, mailqueue
+from parvis.store.alerts import AlertKind
 from parvis.store.moderators import Role
 
 
@@ -73,3 +74,34 @@ def list_(ctx: click.Context) -> None:
     """List moderators and admins."""
     for m in accounts.list_moderators(runtime(ctx)):
         click.echo("\t".join([m.name, m.role.value] + (["disabled"] if m.disabled else [])))
+
+
+@user.command("alerts")
+@click.argument("name")
+@click.option("--email", default=None, help="Where to send this moderator's alerts.")
+@click.option(
+    "--alert",
+    "kinds",
+    multiple=True,
+    type=click.Choice([k.value for k in AlertKind]),
+    help="An alert to receive (repeat the option); none given: show the current choice.",
+)
+@click.option("--none", "no_alerts", is_flag=True, help="Receive no alert.")
+@click.pass_context
+def alerts_(
+    ctx: click.Context, name: str, email: str | None, kinds: tuple[str, ...], no_alerts: bool
+) -> None:
+    """Choose a moderator's alerts: queue (too long), wait (too old), reports."""
+    rt = runtime(ctx)
+    try:
+        moderator_id = mailqueue.moderator_id(rt, name)
+        prefs = mailqueue.alert_prefs(rt, moderator_id)
+        if kinds or no_alerts or email is not None:
+            chosen = set() if no_alerts else (set(kinds) or {str(k) for k in prefs.kinds})
+            prefs = mailqueue.set_alert_prefs(
+                rt, moderator_id, email if email is not None else prefs.email, chosen
+            )
+    except ParvisError as exc:
+        raise click.ClickException(str(exc)) from None
+    chosen_text = ", ".join(sorted(k.value for k in prefs.kinds)) or "none"
+    click.echo(f"{name}: alerts {chosen_text} to {prefs.email or '(no address)'}")

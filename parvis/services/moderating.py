@@ -8,6 +8,7 @@ from enum import StrEnum
 from parvis.domain.comment import Comment, CommentStatus
 from parvis.domain.thread import Thread
 from parvis.errors import Conflict, Invalid, NotFound
+from parvis.services import notifications
 from parvis.services.runtime import Runtime
 from parvis.store import audit, comments, threads
 from parvis.store.comments import QueueOrder
@@ -54,6 +55,8 @@ def decide(
                     code="parent_not_published",
                 )
         comments.set_status(conn, comment_id, target, now)
+        if target == CommentStatus.PUBLISHED:
+            notifications.comment_published(rt, conn, comment_id)
         top = (
             max(comment.verdict.flags, key=lambda f: f.score, default=None)
             if comment.verdict

@@ -10,6 +10,7 @@ from parvis.domain.comment import Comment, CommentStatus
 from parvis.domain.thread import ModerationMode, Thread
 from parvis.domain.verdict import Decision, Verdict
 from parvis.errors import Conflict, Forbidden, Invalid, NotFound
+from parvis.services import notifications
 from parvis.services.checking import verdict_for
 from parvis.services.limits import enforce_rate_limit
 from parvis.services.rendering import render
@@ -35,6 +36,7 @@ class CommentInput:
     email: str | None = None
     parent: int | None = None
     title: str | None = None
+    notify_replies: bool = False  # "Me prévenir des réponses" (needs an e-mail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,9 @@ def post_comment(
                 client_hash=client,
                 verdict=verdict,
             ),
+        )
+        notifications.comment_posted(
+            rt, conn, comment_id, status, notify_replies=data.notify_replies and email is not None
         )
         action = _automatic_decision(rt, thread, status)
         if action:

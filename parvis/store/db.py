@@ -54,11 +54,22 @@ class Database:
                 yield conn
 
     def migrate(self) -> None:
-        with self.engine.begin() as conn:
-            cfg = Config()
-            cfg.set_main_option("script_location", str(_MIGRATIONS))
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                # SQLite alters a table by copying it; foreign keys must be off meanwhile,
+                # and the pragma only takes effect outside a transaction.
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+            try:
+                with conn.begin():
+                    cfg = Config()
+                    cfg.set_main_option("script_location", str(_MIGRATIONS))
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+                    if self.is_sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                        raise RuntimeError("a migration left rows that break a foreign key")
+            finally:
+                if self.is_sqlite:
+                    conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
     def ping(self) -> bool:
         with self.engine.connect() as conn:

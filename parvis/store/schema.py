@@ -97,3 +97,73 @@ rate_limits = Table(
     Column("window_start", BigInteger, nullable=False),
     Column("hits", Integer, nullable=False),
 )
+
+# Follow-by-mail, reply notifications and moderator alerts (migration 0003): the new
+# columns of existing tables, then the new tables.
+comments.append_column(Column("notify_replies", Boolean, nullable=False, default=False))
+moderators.append_column(Column("email", String(320), nullable=True))
+moderators.append_column(Column("alert_queue", Boolean, nullable=False, default=False))
+moderators.append_column(Column("alert_wait", Boolean, nullable=False, default=False))
+moderators.append_column(Column("alert_reports", Boolean, nullable=False, default=False))
+
+# Every mail to send: written in the same transaction as its cause, sent by a worker.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),  # confirm, comment, reply, digest, alert
+    Column("recipient", String(320), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body_text", Text, nullable=False),
+    Column("body_html", Text, nullable=False),
+    Column("headers", Text, nullable=False, default="{}"),  # extra headers, JSON
+    Column("status", String(8), nullable=False),  # pending, sending, sent, dead
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", Timestamp, nullable=False),
+    Column("locked_until", Timestamp, nullable=True),
+    Column("locked_by", String(64), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created", Timestamp, nullable=False),
+    Column("sent_at", Timestamp, nullable=True),
+    Column("message_id", String(255), nullable=True),
+    sqlite_autoincrement=True,
+)
+Index("ix_outbox_status_next", outbox.c.status, outbox.c.next_attempt_at, outbox.c.id)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("thread_id", Id, ForeignKey("threads.id"), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("mode", String(16), nullable=False),  # immediate, digest
+    Column("lang", String(8), nullable=False),
+    Column("created", Timestamp, nullable=False),
+    Column("confirmed", Timestamp, nullable=True),  # NULL: the link was not followed yet
+    sqlite_autoincrement=True,
+)
+Index(
+    "ux_subscriptions_thread_email", subscriptions.c.thread_id, subscriptions.c.email, unique=True
+)
+Index("ix_subscriptions_confirmed", subscriptions.c.confirmed, subscriptions.c.created)
+
+# Comments published since a digest subscriber's last digest.
+digest_items = Table(
+    "digest_items",
+    metadata,
+    Column(
+        "subscription_id",
+        Id,
+        ForeignKey("subscriptions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("comment_id", Id, ForeignKey("comments.id"), primary_key=True),
+)
+
+# When each periodic job (digest, purge, alerts) last ran: claimed by one worker at a time.
+notify_jobs = Table(
+    "notify_jobs",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("last_run", Timestamp, nullable=True),
+)

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from parvis.notify.worker import BackgroundWorker
+from parvis.services import notifications
 from parvis.services.runtime import Runtime
 from parvis.web import errors
 from parvis.web.api import check, comments, counts, moderation, openapi
-from parvis.web.pages import home, thread
+from parvis.web.cache import ReadCache
+from parvis.web.pages import feeds, follow, home, mailqueue, thread
 from parvis.web.pages import moderation as moderation_pages
 from parvis.web.templating import Templates
 
@@ -47,6 +54,24 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+def _mail_worker(rt: Runtime) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """With `[mail] worker = "inprocess"`, each server process sends the outbox in a thread."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        background = None
+        if rt.settings.mail.worker == "inprocess":
+            background = BackgroundWorker(notifications.make_worker(rt))
+            background.start()
+        try:
+            yield
+        finally:
+            if background is not None:
+                await run_in_threadpool(background.stop)
+
+    return lifespan
+
+
 def create_app(rt: Runtime) -> Starlette:
     routes = [
         *comments.routes,
@@ -57,6 +82,9 @@ def create_app(rt: Runtime) -> Starlette:
         *thread.routes,
         *home.routes,
         *moderation_pages.routes,
+        *follow.routes,
+        *feeds.routes,
+        *mailqueue.routes,
         Mount("/static", StaticFiles(packages=[("parvis.web", "static")]), name="static"),
     ]
     middleware = [
@@ -68,8 +96,14 @@ def create_app(rt: Runtime) -> Starlette:
             allow_headers=["Content-Type", "X-Parvis-Edit-Token", "Authorization"],
             max_age=600,
         ),
+        Middleware(ReadCache, seconds=rt.settings.server.read_cache_seconds),
     ]
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers=errors.HANDLERS)  # type: ignore[arg-type]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers=errors.HANDLERS,  # type: ignore[arg-type]
+        lifespan=_mail_worker(rt),
+    )
     app.state.runtime = rt
     app.state.templates = Templates(rt)
     return app

@@ -123,3 +123,31 @@ def test_migrations_are_idempotent(rt: Runtime) -> None:
     rt.db.migrate()
     rt.db.migrate()
     assert rt.db.ping()
+
+
+def test_upgrading_a_sqlite_database_that_holds_comments(tmp_path: object) -> None:
+    """SQLite migrations copy tables; replies' foreign keys must survive the copy."""
+    from alembic import command
+    from alembic.config import Config
+
+    from parvis.store.db import _MIGRATIONS, Database
+
+    db = Database(f"sqlite:///{tmp_path}/old.db")
+    with db.engine.begin() as conn:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(_MIGRATIONS))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+        conn.exec_driver_sql(
+            "INSERT INTO threads (uri, title, closed, created) VALUES ('/a', 'A', 0, '2025-01-01')"
+        )
+        for parent in ("NULL", "1"):
+            conn.exec_driver_sql(
+                "INSERT INTO comments (thread_id, parent_id, author, text, html, status, created,"
+                f" client_hash, risk, flags) VALUES (1, {parent}, 'a', 't', 'h', 'published',"
+                " '2025-01-01', '', 0, '')"
+            )
+    db.migrate()
+    with db.read() as conn:
+        assert comments.count_published(conn, [1]) == {1: 2}
+    db.dispose()

@@ -219,3 +219,34 @@ def test_logout_ends_the_session(moderator_client: TestClient) -> None:
     html = moderator_client.get("/mod/queue").text
     moderator_client.post("/mod/logout", data={"csrf": _csrf(html)})
     assert moderator_client.get("/mod/queue", follow_redirects=False).status_code == 303
+
+
+def test_a_form_included_on_a_publisher_page_is_accepted_from_that_origin(rt: Runtime) -> None:
+    import msgspec
+
+    from parvis.web.app import create_app
+
+    server = msgspec.structs.replace(
+        rt.settings.server, cors_origins=["https://www.journal.example"]
+    )
+    app = create_app(
+        type(rt)(
+            settings=msgspec.structs.replace(rt.settings, server=server),
+            db=rt.db,
+            charter=rt.charter,
+            clock=rt.clock,
+        )
+    )
+    data = {"uri": "/article", "csrf": "", "author": "Lectrice", "text": "Merci."}
+    with TestClient(app) as c:  # no cookie: the page was included by the publisher's CMS
+        ok = c.post(
+            "/thread/comment",
+            data=data,
+            follow_redirects=False,
+            headers={"Origin": "https://www.journal.example"},
+        )
+        assert ok.status_code == 303
+        evil = c.post("/thread/comment", data=data, headers={"Origin": "https://evil.example"})
+        assert evil.status_code == 403
+        bare = c.post("/thread/comment", data=data)
+        assert bare.status_code == 403

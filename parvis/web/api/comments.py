@@ -80,6 +80,7 @@ async def create_comment(request: Request) -> Response:
         email=body.email,
         parent=body.parent,
         title=body.title,
+        notify_replies=body.notify_replies,
     )
     posted = await run_in_threadpool(
         posting.post_comment, rt, data, client_address(request), trusted=trusted

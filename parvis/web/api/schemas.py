@@ -13,6 +13,7 @@ class CommentIn(msgspec.Struct):
     email: str | None = None
     parent: int | None = None
     title: str | None = None
+    notify_replies: bool = False  # mail the author when a reply is published (needs email)
 
 
 class CommentEdit(msgspec.Struct):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,18 +14,10 @@ from parvis.domain.verdict import Verdict
 from parvis.errors import Forbidden, Invalid, ParvisError
 from parvis.services import checking, posting, reading
 from parvis.web.api.comments import required_uri, set_edit_cookie
+from parvis.web.csrf import CSRF_COOKIE, check_reader_form, reader_cookie
 from parvis.web.errors import localised_message
 from parvis.web.highlight import highlight
 from parvis.web.http import client_address, query_int, read_form, runtime
-
-CSRF_COOKIE = "parvis_csrf"
-
-
-def _csrf_cookie(request: Request) -> tuple[str, bool]:
-    value = request.cookies.get(CSRF_COOKIE)
-    if value and len(value) >= 16:
-        return value, False
-    return secrets.token_urlsafe(24), True
 
 
 async def thread_page(request: Request) -> Response:
@@ -57,7 +48,7 @@ async def _render(
     )
     reply_to = _find(page.comments, reply_id) if reply_id else None
     posted_id = query_int(request, "posted")
-    csrf_cookie, fresh = _csrf_cookie(request)
+    csrf_cookie, fresh = reader_cookie(request)
     fragment = request.query_params.get("fragment")
     name = {"1": "thread_fragment.html", "comments": "thread_comments.html"}.get(
         fragment or "", "thread.html"
@@ -109,9 +100,7 @@ async def post_form(request: Request) -> Response:
     templates = request.app.state.templates
     form = {k: v[0] for k, v in (await read_form(request)).items()}
     uri = form.get("uri", "")
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not cookie or not rt.tokens.check_csrf(cookie, form.get("csrf", "")):
-        raise Forbidden("the form has expired; please send it again", code="csrf")
+    check_reader_form(request, form.get("csrf", ""))
     if not uri:
         raise Invalid("the article's URI is missing", field="uri")
     parent = form.get("parent", "").strip()
@@ -141,6 +130,7 @@ async def post_form(request: Request) -> Response:
             email=form.get("email") or None,
             parent=int(parent) if parent.isdigit() else None,
             title=form.get("title") or None,
+            notify_replies=bool(form.get("notify_replies")),
         )
         posted = await run_in_threadpool(posting.post_comment, rt, data, client_address(request))
     except ParvisError as exc:

@@ -224,6 +224,7 @@
         a = preview(id, e.a, e.s, e.st);
         if (!place(a, e.p)) continue;
       }
+      else if (a && a.id && e.st !== "published") store(id, Object.assign(e, { st: "published" }));
       if (a) ownActions(a, id);
     }
 
@@ -233,7 +234,7 @@
       const home = document.createComment("parvis-form");
       form.before(home);
       const field = (name) => form.elements[name];
-      const submit = form.querySelector('[type="submit"]');
+      const submit = form.querySelector(".parvis-submit") || form.querySelector('[type="submit"]');
       let replyLink = null;
       try {
         if (!field("author").value) field("author").value = localStorage.getItem("parvis-author") || "";
@@ -276,7 +277,8 @@
         field("parent").value = link.dataset.reply;
         let note = form.querySelector(".parvis-replying");
         if (!note) form.querySelector("label").before((note = el("p", "parvis-replying")));
-        note.textContent = t.replying.replace("{id}", link.dataset.reply).replace("{author}", link.dataset.author) + " ";
+        const who = t.replying.replace("{id}", link.dataset.reply).replace("{author}", link.dataset.author);
+        note.textContent = who + " ";
         const cancel = el("a", "parvis-cancel-reply", t.cancel);
         cancel.href = "#parvis-form";
         note.append(cancel);
@@ -304,10 +306,60 @@
         else endReply(true);
       });
 
+      // "Vérifier": what the charter would flag, with suggestions, before posting.
+      const checked = form.querySelector(".parvis-checked");
+      const check = async () => {
+        const res = await fetch(base + "/api/v1/check", {
+          method: "POST",
+          headers: headers({ "Content-Type": "application/json" }),
+          body: JSON.stringify({ text: field("text").value, uri }),
+        }).catch(() => null);
+        const answer = res && (await res.json().catch(() => null));
+        if (!res || !res.ok || !answer) return showError(answer && answer.error);
+        checked.replaceChildren();
+        checked.hidden = false;
+        if (!answer.flags.length) return checked.append(el("p", "parvis-checked-ok", t.clean));
+        // Evidence indices count code points in the text as the server cleaned it.
+        const clean = field("text").value.replace(/\r\n/g, "\n").replace(/[\0-\x08\v\f\x0e-\x1f\x7f]/g, "");
+        const chars = [...clean.trim()];
+        const text = el("p", "parvis-checked-text");
+        const rules = el("ul", "parvis-checked-rules");
+        const spans = [];
+        for (const flag of answer.flags) {
+          const wording = section.querySelector('.parvis-charter [data-rule="' + flag.rule + '"]');
+          const li = el("li", null, wording ? wording.textContent : flag.rule);
+          const list = el("ul", "parvis-checked-evidence");
+          for (const ev of flag.evidence) {
+            spans.push([ev.start, ev.end, flag.rule, ev]);
+            const item = el("li");
+            item.append(el("q", null, ev.text), " " + ev.note);
+            const fix = ev.suggestions && "→ " + ev.suggestions.join(", ");
+            if (fix) item.append(" ", el("span", "parvis-suggestions", fix));
+            list.append(item);
+          }
+          li.dataset.rule = flag.rule;
+          li.append(list);
+          rules.append(li);
+        }
+        spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+        let pos = 0;
+        for (const [start, end, rule, ev] of spans) {
+          if (start < pos || end > chars.length) continue;
+          const m = el("mark", (rule === "language" ? "parvis-spell" : "parvis-flag") + " parvis-rule-" + rule);
+          m.textContent = chars.slice(start, end).join("");
+          m.title = ev.note + (ev.suggestions ? " → " + ev.suggestions.join(", ") : "");
+          text.append(chars.slice(pos, start).join(""), m);
+          pos = end;
+        }
+        text.append(chars.slice(pos).join(""));
+        checked.append(el("p", "parvis-checked-intro", t.flagged), text, rules);
+      };
+
       form.addEventListener("submit", async (e) => {
         e.preventDefault();
         if (submit.disabled) return;
         clearErrors();
+        if (e.submitter && e.submitter.name === "check") return checked && check();
         const data = {
           uri,
           parent: parseInt(field("parent").value, 10) || null,
@@ -349,6 +401,7 @@
           p: data.parent, a: data.author.trim(), s: data.text, st: status,
         });
         field("text").value = "";
+        if (checked) checked.hidden = true;
         endReply(false);
         const a = preview(answer.id, data.author.trim(), data.text, status);
         place(a, data.parent) || list.prepend(a);
@@ -356,6 +409,32 @@
         if (status === "published") count(1);
         a.focus();
       };
+    }
+
+    // "Suivre les commentaires": the JSON route, since the page's form needs a cookie that
+    // a publisher's page cannot give.
+    const follow = section.querySelector("form.parvis-follow-form");
+    if (follow) {
+      follow.addEventListener("submit", async (e) => {
+        e.preventDefault();
+        const mode = follow.querySelector('[name="mode"]:checked');
+        const res = await fetch(base + "/api/v1/subscriptions", {
+          method: "POST",
+          headers: headers({ "Content-Type": "application/json" }),
+          body: JSON.stringify({
+            uri, email: follow.elements.email.value, mode: mode ? mode.value : "immediate", lang,
+          }),
+        }).catch(() => null);
+        const answer = res && (await res.json().catch(() => null));
+        const box = follow.parentElement;
+        box.querySelectorAll(":scope > .parvis-notice, :scope > .parvis-error").forEach((p) => p.remove());
+        const ok = res && res.ok;
+        const message = ok ? t.followSent : (answer && answer.error && answer.error.message) || t.failed;
+        const p = el("p", ok ? "parvis-notice" : "parvis-error", message);
+        p.setAttribute("role", ok ? "status" : "alert");
+        follow.before(p);
+        if (ok) follow.reset();
+      });
     }
 
     // "Afficher les commentaires précédents": the next page, in place.

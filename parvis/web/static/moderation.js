@@ -5,7 +5,7 @@
   "use strict";
   const form = document.getElementById("parvis-queue");
   if (!form) return;
-  const status = document.getElementById("parvis-mod-status");
+  const status = document.getElementById("parvis-mod-status") || document.createElement("p");
   const total = document.querySelector(".parvis-queue-total");
   const selectAll = form.querySelector(".parvis-select-all");
   const items = () => [...form.querySelectorAll(".parvis-queue-item")];

@@ -1,0 +1,59 @@
+"""`parvis worker`: send the outbox's mails from a separate process (or several)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from types import FrameType
+
+import click
+
+from parvis.cli.context import runtime
+from parvis.notify.worker import Stats
+from parvis.services import notifications
+
+
+@click.command()
+@click.option("--db", "db_url", default=None, help="Database URL [database.url, PARVIS_DB].")
+@click.option("--once", is_flag=True, help="Send what is due now, then exit.")
+@click.option("--name", default=None, help="This worker's name in the outbox (default: host:pid).")
+@click.option("-v", "--verbose", is_flag=True, help="Log every batch.")
+@click.pass_context
+def worker(
+    ctx: click.Context, db_url: str | None, once: bool, name: str | None, verbose: bool
+) -> None:
+    """Send notification mails, with retries; runs until SIGTERM or Ctrl-C.
+
+    Several workers may run at once on PostgreSQL: each mail is claimed by one of them.
+    Also runs the daily digest, the moderators' alerts and the purge of unconfirmed addresses.
+    """
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    rt = runtime(ctx, database__url=db_url)
+    w = notifications.make_worker(rt, name=name)
+    log = logging.getLogger("parvis.worker")
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        log.info("worker %s: signal %d, finishing the mail in flight", w.name, signum)
+        w.stop()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    started = time.monotonic()
+    log.info("worker %s started (%s)", w.name, rt.db.dialect)
+    total = w.drain() if once else w.run(on_batch=lambda s: _progress(log, w.name, s))
+    elapsed = time.monotonic() - started
+    rt.db.dispose()
+    click.echo(
+        f"worker {w.name}: {total.sent} sent, {total.retried} to retry, {total.dead} dead "
+        f"in {elapsed:.1f}s"
+    )
+
+
+def _progress(log: logging.Logger, name: str, stats: Stats) -> None:
+    log.info(
+        "worker %s: %d sent, %d to retry, %d dead", name, stats.sent, stats.retried, stats.dead
+    )

@@ -1,0 +1,115 @@
+"""Moderators' pages for mail: the admins' dead-letter list with "retry", and each
+moderator's choice of alerts."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from parvis.errors import ParvisError
+from parvis.services import mailqueue
+from parvis.store.alerts import AlertKind
+from parvis.web.errors import localised_message
+from parvis.web.http import first, query_int, read_form, runtime
+from parvis.web.pages.moderation import (
+    SESSION_COOKIE,
+    _check_csrf,
+    _login_redirect,
+    current_moderator,
+)
+
+
+def _csrf(request: Request) -> str:
+    return runtime(request).tokens.csrf(request.cookies.get(SESSION_COOKIE, ""))
+
+
+async def outbox_page(request: Request) -> Response:
+    moderator = await current_moderator(request)
+    if moderator is None:
+        return _login_redirect(request)
+    counts, dead = await run_in_threadpool(mailqueue.overview, runtime(request), moderator)
+    return request.app.state.templates.response(
+        request,
+        "mod/outbox.html",
+        {
+            "moderator": moderator,
+            "counts": counts,
+            "dead": dead,
+            "csrf": _csrf(request),
+            "retried": query_int(request, "retried"),
+        },
+    )
+
+
+async def retry(request: Request) -> Response:
+    moderator = await current_moderator(request)
+    if moderator is None:
+        return _login_redirect(request)
+    form = await read_form(request)
+    _check_csrf(request, form)
+    ids = [int(i) for i in form.get("ids", []) if i.isdigit()]
+    n = await run_in_threadpool(mailqueue.retry, runtime(request), moderator, ids)
+    return RedirectResponse(f"/mod/outbox?retried={n}", status_code=303)
+
+
+async def alerts_page(request: Request) -> Response:
+    moderator = await current_moderator(request)
+    if moderator is None:
+        return _login_redirect(request)
+    prefs = await run_in_threadpool(mailqueue.alert_prefs, runtime(request), moderator.id)
+    return _alerts(request, moderator, prefs.email or "", prefs.kinds, None, saved=False)
+
+
+def _alerts(
+    request: Request,
+    moderator: object,
+    email: str,
+    kinds: frozenset[AlertKind] | set[str],
+    error: str | None,
+    saved: bool,
+    status: int = 200,
+) -> Response:
+    rt = runtime(request)
+    return request.app.state.templates.response(
+        request,
+        "mod/alerts.html",
+        {
+            "moderator": moderator,
+            "email": email,
+            "kinds": {str(k) for k in kinds},
+            "error": error,
+            "saved": saved,
+            "csrf": _csrf(request),
+            "threshold": rt.settings.notify.queue_threshold,
+            "max_wait": rt.settings.notify.queue_max_wait // 60,
+        },
+        status=status,
+    )
+
+
+async def save_alerts(request: Request) -> Response:
+    moderator = await current_moderator(request)
+    if moderator is None:
+        return _login_redirect(request)
+    form = await read_form(request)
+    _check_csrf(request, form)
+    email = first(form, "email")
+    kinds = set(form.get("alerts", []))
+    try:
+        prefs = await run_in_threadpool(
+            mailqueue.set_alert_prefs, runtime(request), moderator.id, email, kinds
+        )
+    except ParvisError as exc:
+        message = localised_message(exc, request.app.state.templates.language(request))
+        return _alerts(request, moderator, email, kinds, message, False, exc.status)
+    return _alerts(request, moderator, prefs.email or "", prefs.kinds, None, saved=True)
+
+
+routes = [
+    Route("/mod/outbox", outbox_page, methods=["GET"]),
+    Route("/mod/outbox/retry", retry, methods=["POST"]),
+    Route("/mod/alerts", alerts_page, methods=["GET"]),
+    Route("/mod/alerts", save_alerts, methods=["POST"]),
+]

@@ -1,0 +1,106 @@
+"""Reply notifications ("Me prévenir des réponses") and the daily digest."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.testclient import TestClient
+
+from parvis.domain.thread import ModerationMode
+from parvis.services import notifications
+from parvis.services.runtime import Runtime
+from parvis.store import threads
+from parvis.store.moderators import Moderator
+from tests.conftest import Clock
+from tests.notify.conftest import SmtpServer, drain, link, local, publish, text_of
+
+AUTHOR = "auteur@example.net"
+
+
+def test_the_author_who_asked_is_told_of_a_published_reply(
+    client: TestClient, rt: Runtime, smtp: SmtpServer, moderator: Moderator
+) -> None:
+    asked = publish(rt, moderator, email=AUTHOR, notify_replies=True, text="Ma question.")
+    silent = publish(rt, moderator, email="discret@example.net", text="Sans alerte.")
+    publish(rt, moderator, parent=silent, author="Paul", text="Réponse à discret.")
+    publish(rt, moderator, parent=asked, author="Marie", email=AUTHOR, text="Je me réponds.")
+    drain(rt)
+    assert smtp.messages == []  # no tick: no mail; replying to oneself: no mail
+    publish(rt, moderator, parent=asked, author="Paul", text="Voici la réponse.")
+    drain(rt)
+    (mail,) = smtp.to(AUTHOR)
+    assert "Paul" in mail["Subject"] and "Voici la réponse." in text_of(mail)
+    # Its one-click link stops the replies to that comment only.
+    stop = link(mail, "/unsubscribe")
+    assert client.post(stop).status_code == 200
+    publish(rt, moderator, parent=asked, author="Zoé", text="Encore une.")
+    drain(rt)
+    assert len(smtp.to(AUTHOR)) == 1
+
+
+def test_a_reply_published_at_once_in_post_moderation_notifies_too(
+    client: TestClient, rt: Runtime, smtp: SmtpServer, moderator: Moderator
+) -> None:
+    r = client.post(
+        "/api/v1/comments",
+        json={
+            "uri": "/p",
+            "author": "Marie",
+            "text": "Question.",
+            "email": AUTHOR,
+            "notify_replies": True,
+        },
+    )
+    assert r.status_code == 201
+    first = r.json()["id"]
+    if r.json()["status"] == "pending":
+        from parvis.services import moderating
+
+        moderating.decide(rt, moderator, first, "approve")
+    with rt.db.write() as conn:
+        thread = threads.get_by_uri(conn, "/p")
+        assert thread is not None
+        threads.set_mode(conn, thread.id, ModerationMode.POST)
+    r = client.post(
+        "/api/v1/comments",
+        json={"uri": "/p", "parent": first, "author": "Paul", "text": "Réponse."},
+    )
+    assert r.json()["status"] == "published"
+    drain(rt)
+    assert len(smtp.to(AUTHOR)) == 1
+
+
+def test_the_daily_digest_collects_the_day_and_goes_out_once_a_day(
+    client: TestClient, rt: Runtime, smtp: SmtpServer, moderator: Moderator, clock: Clock
+) -> None:
+    reader = "digest@example.net"
+    client.post("/api/v1/subscriptions", json={"uri": "/a", "email": reader, "mode": "digest"})
+    drain(rt)
+    confirm = link(smtp.to(reader)[0], "/follow/confirm")
+    client.post("/follow/confirm", data={"t": confirm.split("t=", 1)[1]})
+    one = publish(rt, moderator, author="Un", text="Premier <b>gras</b>.")
+    two = publish(rt, moderator, author="Deux", text="Second.")
+    drain(rt)
+    assert len(smtp.to(reader)) == 1  # a digest follower gets no immediate mail
+    # The worker ran today's digest (18:42 in Paris, past 07:00) when it first started.
+    assert notifications.send_digests(rt) == 0
+    clock.advance(hours=13)  # 07:42 the next morning
+    assert notifications.send_digests(rt) == 1
+    drain(rt)
+    digest = smtp.to(reader)[-1]
+    text = text_of(digest)
+    assert "2" in digest["Subject"] and f"#{one}" in text.replace("n° ", "#")
+    assert f"{two}" in text and "Premier <b>gras</b>." in text
+    assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    three = publish(rt, moderator, author="Trois", text="Troisième.")
+    assert notifications.send_digests(rt) == 0  # once a day
+    clock.advance(days=1)
+    assert notifications.send_digests(rt) == 1
+    drain(rt)
+    last = text_of(smtp.to(reader)[-1])
+    assert str(three) in last and "Premier" not in last
+    url = re.fullmatch(r"<(.+)>", smtp.to(reader)[-1]["List-Unsubscribe"]).group(1)  # type: ignore[union-attr]
+    client.post(local(url))
+    publish(rt, moderator, text="Après.")
+    clock.advance(days=1)
+    assert notifications.send_digests(rt) == 0
