@@ -140,6 +140,13 @@ def delete_comment(rt: Runtime, comment_id: int, edit_token: str) -> None:
         comments.set_status(conn, comment_id, CommentStatus.DELETED, rt.now(), decided=False)
 
 
+def own_comment(rt: Runtime, comment_id: int, edit_token: str) -> Comment:
+    """The author's own comment, while they may still change it."""
+    _check_edit_right(rt, comment_id, edit_token)
+    with rt.db.read() as conn:
+        return _editable(conn, comment_id)
+
+
 def _check_edit_right(rt: Runtime, comment_id: int, edit_token: str) -> None:
     if rt.tokens.read_edit(edit_token, int(rt.now().timestamp())) != comment_id:
         raise Forbidden("not allowed to change this comment", code="edit_denied")

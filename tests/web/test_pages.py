@@ -250,3 +250,41 @@ def test_a_form_included_on_a_publisher_page_is_accepted_from_that_origin(rt: Ru
         assert evil.status_code == 403
         bare = c.post("/thread/comment", data=data)
         assert bare.status_code == 403
+
+
+def test_without_javascript_the_author_edits_then_deletes_their_comment(client: TestClient) -> None:
+    r = _form_post(client, "/article", text="Premier jet.")
+    page = client.get(r.headers["location"]).text
+    assert "Premier jet." in page and 'action="/thread/edit"' in page
+    csrf = _csrf(page)
+    comment_id = re.search(r'name="id" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    edited = client.post(
+        "/thread/edit",
+        data={"uri": "/article", "csrf": csrf, "id": comment_id, "text": "Version corrigée."},
+        follow_redirects=False,
+    )
+    assert edited.status_code == 303
+    assert "Version corrigée." in client.get(edited.headers["location"]).text
+    gone = client.post(
+        "/thread/edit",
+        data={"uri": "/article", "csrf": csrf, "id": comment_id, "delete": "1"},
+        follow_redirects=False,
+    )
+    assert "Votre commentaire a été supprimé." in client.get(gone.headers["location"]).text
+    again = client.post(
+        "/thread/edit", data={"uri": "/article", "csrf": csrf, "id": comment_id, "text": "Encore ?"}
+    )
+    assert again.status_code == 401
+
+
+def test_another_readers_comment_cannot_be_edited_without_its_cookie(client: TestClient) -> None:
+    r = _form_post(client, "/article", text="À moi.")
+    comment_id = re.search(r"posted=(\d+)", r.headers["location"]).group(1)  # type: ignore[union-attr]
+    client.cookies.delete(f"parvis_edit_{comment_id}")
+    page = client.get(r.headers["location"]).text
+    assert 'action="/thread/edit"' not in page
+    denied = client.post(
+        "/thread/edit",
+        data={"uri": "/article", "csrf": _csrf(page), "id": comment_id, "text": "Pirate."},
+    )
+    assert denied.status_code == 401

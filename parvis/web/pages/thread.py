@@ -10,10 +10,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from parvis.domain.comment import Comment
 from parvis.domain.verdict import Verdict
-from parvis.errors import Forbidden, Invalid, ParvisError
+from parvis.errors import Forbidden, Invalid, ParvisError, Unauthorized
 from parvis.services import checking, posting, reading
-from parvis.web.api.comments import required_uri, set_edit_cookie
+from parvis.web.api.comments import EDIT_COOKIE, required_uri, set_edit_cookie
 from parvis.web.csrf import CSRF_COOKIE, check_reader_form, reader_cookie
 from parvis.web.errors import localised_message
 from parvis.web.highlight import highlight
@@ -67,6 +68,8 @@ async def _render(
         "max_length": rt.settings.comments.max_length,
         "before": request.query_params.get("before"),
         "public_url": rt.settings.server.public_url.rstrip("/"),
+        "own": await _own_comment(request, posted_id) if posted_id else None,
+        "deleted": request.query_params.get("deleted") == "1",
         "checked": checked,
         "checked_text": highlight(form.get("text", "").replace("\r\n", "\n").strip(), checked)
         if checked
@@ -82,6 +85,45 @@ async def _render(
             secure=rt.settings.security.secure_cookies,
         )
     return response
+
+
+async def _own_comment(request: Request, comment_id: int) -> Comment | None:
+    """The reader's comment just posted, editable while its cookie is valid."""
+    token = request.cookies.get(EDIT_COOKIE.format(id=comment_id))
+    if not token:
+        return None
+    try:
+        return await run_in_threadpool(posting.own_comment, runtime(request), comment_id, token)
+    except ParvisError:
+        return None
+
+
+async def edit_form(request: Request) -> Response:
+    """Edit or delete one's own comment without JavaScript (the edit cookie is the right)."""
+    rt = runtime(request)
+    form = {k: v[0] for k, v in (await read_form(request)).items()}
+    check_reader_form(request, form.get("csrf", ""))
+    uri = form.get("uri", "")
+    comment_id = int(form["id"]) if form.get("id", "").isdigit() else 0
+    token = request.cookies.get(EDIT_COOKIE.format(id=comment_id), "")
+    if not token:
+        raise Unauthorized("not allowed to change this comment", code="edit_denied")
+    if form.get("delete"):
+        await run_in_threadpool(posting.delete_comment, rt, comment_id, token)
+        response = RedirectResponse(
+            f"/thread?{urlencode({'uri': uri, 'deleted': 1})}#parvis-notice", status_code=303
+        )
+        response.delete_cookie(EDIT_COOKIE.format(id=comment_id))
+        return response
+    try:
+        comment = await run_in_threadpool(
+            posting.edit_comment, rt, comment_id, token, form.get("text", "")
+        )
+    except Invalid as exc:
+        message = localised_message(exc, request.app.state.templates.language(request))
+        return await _render(request, form={}, errors={}, status=exc.status, uri=uri, error=message)
+    query = urlencode({"uri": uri, "posted": comment.id, "status": comment.status.value})
+    return RedirectResponse(f"/thread?{query}#parvis-notice", status_code=303)
 
 
 def _find(comments: list[Any], comment_id: int) -> Any:
@@ -155,4 +197,5 @@ async def post_form(request: Request) -> Response:
 routes = [
     Route("/thread", thread_page, methods=["GET"]),
     Route("/thread/comment", post_form, methods=["POST"]),
+    Route("/thread/edit", edit_form, methods=["POST"]),
 ]
