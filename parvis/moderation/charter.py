@@ -14,14 +14,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from parvis.domain.charter import Charter, RejectAction, Rule
+from parvis.domain.charter import BanAction, Charter, RejectAction, Rule
 from parvis.domain.thread import ModerationMode
 from parvis.errors import Invalid
 from parvis.moderation.checks.base import CHECKS
 
 DEFAULT_CHARTER = "default_charter.toml"
 
-TOP_KEYS = frozenset({"mode", "auto_approve", "intro", "disclaimer", "rules"})
+TOP_KEYS = frozenset(
+    {"mode", "auto_approve", "intro", "disclaimer", "rules", "report_threshold", "ban_action"}
+)
 RULE_KEYS = frozenset({"id", "wording", "checks", "review", "reject", "on_reject", "public"})
 
 
@@ -138,10 +140,16 @@ def _validate(data: dict[str, Any], where: _Locator) -> list[Problem]:
         add(top, "mode", f"mode must be 'pre' or 'post', not {mode!r}")
     if not isinstance(data.get("auto_approve", False), bool):
         add(top, "auto_approve", "auto_approve must be true or false")
+    threshold = data.get("report_threshold", 3)
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        add(top, "report_threshold", "report_threshold must be a whole number, 1 or more")
+    ban_action = data.get("ban_action", "refuse")
+    if not isinstance(ban_action, str) or ban_action not in {a.value for a in BanAction}:
+        add(top, "ban_action", f"ban_action must be 'refuse' or 'hold', not {ban_action!r}")
     for name in ("intro", "disclaimer"):
         value = data.get(name, {})
         if not isinstance(value, str) and not _is_text_table(value):
-            add((name, 0), None, f"{name} must be a text or a table of texts by language")
+            add(top, name, f"{name} must be a text or a table of texts by language")
 
     rules = data.get("rules")
     if not isinstance(rules, list) or not rules:
@@ -239,4 +247,6 @@ def _build(data: dict[str, Any]) -> Charter:
         auto_approve=bool(data.get("auto_approve", False)),
         intro=_texts(data.get("intro", {})),
         disclaimer=_texts(data.get("disclaimer", {})),
+        report_threshold=int(data.get("report_threshold", 3)),
+        ban_action=BanAction(data.get("ban_action", "refuse")),
     )

@@ -27,6 +27,7 @@ from parvis.moderation.checks.insult import InsultCheck
 from parvis.moderation.checks.legal import LegalCheck
 from parvis.moderation.checks.violence import ViolenceCheck
 from parvis.moderation.classifier import HEADS
+from parvis.moderation.data import functional
 
 OUT = training.REPO / "var" / "eval"
 SEED = 7
@@ -172,6 +173,29 @@ def content_cost(texts: list[str]) -> float:
     return (time.process_time() - t0) * 1000 / len(texts)
 
 
+def functional_section(checks: dict[str, Check], metrics: dict[str, float]) -> list[str]:
+    """Pass rate of the hand-written probes (data/functional.py), by behaviour."""
+    ctx = CheckContext()
+    lines = ["## Functional probes (hand-written development cases)", ""]
+    lines += ["| behaviour | cases | passed | failures |", "|---|---|---|---|"]
+    total = passed = 0
+    for behaviour, probes in functional.PROBES.items():
+        ok, failures = 0, []
+        for text, *expected in probes:
+            got = [checks[h].check(text, ctx).score >= THRESHOLD for h in HEADS]
+            wrong = [
+                h for h, e, g in zip(HEADS, expected, got, strict=True) if e is not None and e != g
+            ]
+            ok += not wrong
+            if wrong:
+                failures.append(f"{text} ({', '.join(wrong)})")
+        total += len(probes)
+        passed += ok
+        lines.append(f"| {behaviour} | {len(probes)} | {ok} | {'; '.join(failures)} |")
+    metrics["functional_pass_rate"] = passed / total
+    return [*lines, "", f"Passed {passed} of {total}.", ""]
+
+
 def _pr_plot(curves: dict[str, Scores], path: Path) -> None:
     import matplotlib
 
@@ -248,6 +272,8 @@ def run(progress: Callable[[str], None] = lambda s: None) -> tuple[dict[str, flo
     OUT.mkdir(parents=True, exist_ok=True)
     _pr_plot(curves, OUT / "pr_curves.png")
     lines += ["![precision-recall](pr_curves.png)", ""]
+
+    lines += functional_section(checks, metrics)
 
     progress("language")
     engine = get_engine()

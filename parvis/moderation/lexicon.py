@@ -189,6 +189,10 @@ def _transpositions(word: str) -> set[str]:
     return {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(1, len(word) - 1)}
 
 
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(1, len(word))} if len(word) >= 7 else set()
+
+
 def _clean_vocabulary(data_dir: Path) -> set[str]:
     """Words of well-edited French: spelling variants that collide with them are dropped."""
     vocab: set[str] = set()
@@ -242,7 +246,7 @@ def build_lexicon(data_dir: Path, out: Path | None = None) -> dict[str, str]:
     for key, cat in list(categories.items()):
         long_enough = len(key) >= (5 if cat in {"group", "dehuman"} else 6)
         if cat in {"insult", "slur", "group", "dehuman"} and " " not in key and long_enough:
-            for v in _transpositions(key):
+            for v in _transpositions(key) | _deletions(key):
                 if v not in vocab and v not in categories:
                     categories[v] = cat
     if out is not None:

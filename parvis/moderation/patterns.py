@@ -63,7 +63,41 @@ THREATS: list[tuple[re.Pattern[str], str]] = [
         ),
         "Souhait de mort",
     ),
-    (re.compile(r"(?:^|[.!?,;:] *)(?:creve|crevez|crevent)\b(?! de )"), "Souhait de mort"),
+    (
+        re.compile(r"(?:^|[.!?,;:] *|\bet )(?:creve|crevez|crevent|meurs|mourez)\b(?! de )"),
+        "Souhait de mort",
+    ),
+    (
+        re.compile(
+            r"\b(?:je|j'|on|nous) ?(?:te |t'|vous |le |la |l'|les )(?:tue|bute|egorge|retrouve|"
+            r"defonce|massacre|creve|eclate|brule|pende|flingue|frappe|cogne|plante|etrangle|"
+            r"detrui|fume|descend|demoli|ferai la peau|ferons la peau)r?(?:ai|a|ons)\b"
+        ),
+        "Menace",
+    ),
+    (
+        re.compile(
+            r"\b(?:va|allez) (?:mourir|crever|te pendre|vous pendre)\b|"
+            r"\btue(?:z)?[- ](?:toi|vous)\b|"
+            r"\bsuicide(?:z)?[- ](?:toi|vous)\b|\b(?:te|vous) foutre en l'air\b|"
+            r"\bfoutez[- ]vous en l'air\b|\bpourquoi tu ne (?:meurs|creves?) pas\b|"
+            r"\b(?:merite|merites|meritez|meritent) pas d'etre en vie\b|"
+            r"\b(?:merite|merites|meritez|meritent) la pire des morts\b"
+        ),
+        "Souhait de mort",
+    ),
+    (
+        re.compile(
+            r"\bregardez? (?:par-dessus|derriere) (?:ton|votre) epaule\b|"
+            r"\b(?:des choses|des trucs|quelque chose de) (?:mauvai|terrible|grave)\w* "
+            r"(?:va|vont) (?:t'|vous )arriver\b|"
+            r"\btirer sur (?:toi|vous|des gens comme (?:toi|vous))\b|"
+            r"\b(?:tu vas|vous allez) (?:te |vous )?prendre (?:une|des) (?:grosse |bonne )?"
+            r"(?:claque|claques|baffe|baffes|balle|balles|raclee|branlee)\b|"
+            r"\bmettre en pieces\b|\bmeter en pieces\b"
+        ),
+        "Menace",
+    ),
     (
         re.compile(
             r"\bj'espere (?:que |qu')(?:tu|vous|il|elle|ils|elles|\w+) (?:va |vas |vont |allez )?"
@@ -199,7 +233,8 @@ _TRIGGER = re.compile(
     r"abat|lynch|viol|fusill|gaz|elimin|execut|guillotin|tortur|poignard|lapid|arrach|eventr|"
     r"bombard|tabass|fum|mort|meur|balle|sai[st] ou|camps|four|occuper|regrett|souffr|morfl|"
     r"cher|bucher|mourir|mourr|pourri|sauter|descend|refroid|dezingu|euthanas|sterilis|deport|"
-    r"atomis|baffe|claque|raclee|correction|coups"
+    r"atomis|baffe|claque|raclee|correction|coups|meurs|mourez|suicid|en l'air|en vie|morts|"
+    r"epaule|arriver|tirer|pieces|branlee"
 )
 
 

@@ -3,23 +3,50 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from parvis.domain.thread import Thread
 from parvis.domain.verdict import CheckContext, Verdict
 from parvis.errors import Invalid
 from parvis.services.limits import enforce_rate_limit
 from parvis.services.runtime import Runtime
 from parvis.services.validation import clean_text
-from parvis.store import threads
+from parvis.store import comments, threads
 
 CHECKS_PER_MINUTE = 60  # a debounced widget sends one every second or two while typing
 
 
-def verdict_for(rt: Runtime, text: str, thread: Thread | None) -> Verdict | None:
-    """The engine's verdict, knowing the article (its names are not spelling mistakes)."""
+RECENT = 20  # comments compared for copies: the client's last ones and the thread's last ones
+
+
+def verdict_for(
+    rt: Runtime, text: str, thread: Thread | None, client_hash: str | None = None
+) -> Verdict | None:
+    """The engine's verdict, knowing the article (its names are not spelling mistakes) and,
+    for a post, what this client and this thread said lately (copies, posting rate)."""
     if rt.moderate is None:
         return None
+    recent: tuple[str, ...] = ()
+    rate = 0
+    if client_hash or thread:
+        now = rt.now()
+        with rt.db.read() as conn:
+            recent = tuple(
+                comments.recent_texts(
+                    conn,
+                    client_hash,
+                    thread.id if thread else None,
+                    now - timedelta(days=1),
+                    RECENT,
+                )
+            )
+            if client_hash:
+                rate = comments.count_by_client_since(conn, client_hash, now - timedelta(hours=1))
     context = CheckContext(
-        title=thread.title if thread else None, article_text=thread.text if thread else None
+        title=thread.title if thread else None,
+        article_text=thread.text if thread else None,
+        recent_texts=recent,
+        author_recent_count=rate,
     )
     return rt.moderate(text, context)
 

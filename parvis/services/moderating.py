@@ -11,7 +11,7 @@ from parvis.errors import Conflict, Invalid, NotFound
 from parvis.services import notifications
 from parvis.services.runtime import Runtime
 from parvis.store import audit, comments, threads
-from parvis.store.comments import QueueOrder
+from parvis.store.comments import EVERYTHING, QueueFilter, QueueOrder
 from parvis.store.moderators import Moderator
 
 
@@ -21,7 +21,19 @@ class Action(StrEnum):
 
 
 BULK_NOTE = "sans signalement"
+UNDO_SECONDS = 10
+HISTORY_SIZE = 200  # recent comments looked at to build the authors' history of a queue page
 _TARGET = {Action.APPROVE: CommentStatus.PUBLISHED, Action.REJECT: CommentStatus.REJECTED}
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorHistory:
+    """What the team already knows of a comment's author (same client or same pseudonym)."""
+
+    earlier: list[Comment]  # the most recent ones, newest first
+    published: int
+    rejected: int
+    pending: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +41,7 @@ class QueueItem:
     comment: Comment
     thread: Thread
     parent: Comment | None  # the comment it answers
+    history: AuthorHistory | None = None
 
 
 def decide(
@@ -82,19 +95,72 @@ def queue(
     limit: int = 50,
     offset: int = 0,
     order: QueueOrder = QueueOrder.RISK,
-    rule: str | None = None,
+    where: QueueFilter = EVERYTHING,
 ) -> tuple[list[QueueItem], int]:
-    """Pending comments (riskiest first by default), with their article and the comment answered."""
+    """Pending comments (riskiest first by default), with their article, the comment
+    answered and the author's history; a bounded number of statements per page."""
     with rt.db.read() as conn:
-        pending = comments.pending(conn, limit, offset, order, rule)
-        total = comments.count_pending(conn, rule)
+        pending = comments.pending(conn, limit, offset, order, where)
+        total = comments.count_pending(conn, where)
         thread_map = {t.id: t for t in threads.get_many(conn, {c.thread_id for c in pending})}
         parents = comments.get_many(conn, {c.parent_id for c in pending if c.parent_id})
+        known = comments.by_authors(
+            conn, (c.client_hash for c in pending), (c.author for c in pending), HISTORY_SIZE
+        )
     items = [
-        QueueItem(c, thread_map[c.thread_id], parents.get(c.parent_id) if c.parent_id else None)
+        QueueItem(
+            c,
+            thread_map[c.thread_id],
+            parents.get(c.parent_id) if c.parent_id else None,
+            _history(c, known),
+        )
         for c in pending
     ]
     return items, total
+
+
+def _history(comment: Comment, known: list[Comment]) -> AuthorHistory:
+    mine = [
+        k
+        for k in known
+        if k.id != comment.id
+        and ((k.client_hash and k.client_hash == comment.client_hash) or k.author == comment.author)
+    ]
+    status = [k.status for k in mine]
+    return AuthorHistory(
+        earlier=mine[:5],
+        published=status.count(CommentStatus.PUBLISHED),
+        rejected=status.count(CommentStatus.REJECTED),
+        pending=status.count(CommentStatus.PENDING),
+    )
+
+
+def undo(rt: Runtime, moderator: Moderator, comment_id: int) -> Comment:
+    """Take back one's own decision within UNDO_SECONDS: the comment returns to the queue."""
+    now = rt.now()
+    with rt.db.write() as conn:
+        last = audit.last_decision(conn, moderator.id, comment_id)
+        comment = comments.get(conn, comment_id)
+        if (
+            last is None
+            or comment is None
+            or (now - last.at).total_seconds() > UNDO_SECONDS
+            or comment.status != _TARGET[Action(last.action)]
+        ):
+            raise Conflict("this decision can no longer be undone", code="undo_expired")
+        comments.set_status(conn, comment_id, CommentStatus.PENDING, now, decided=False)
+        audit.record(
+            conn,
+            at=now,
+            action="undo",
+            moderator_id=moderator.id,
+            comment_id=comment_id,
+            thread_id=comment.thread_id,
+            note=last.action,
+        )
+        updated = comments.get(conn, comment_id)
+    assert updated is not None
+    return updated
 
 
 def approve_unflagged(rt: Runtime, moderator: Moderator) -> tuple[int, int]:
@@ -103,7 +169,7 @@ def approve_unflagged(rt: Runtime, moderator: Moderator) -> tuple[int, int]:
     Returns (approved, skipped): a reply whose parent still waits is skipped.
     """
     with rt.db.read() as conn:
-        ids = sorted(comments.pending_ids(conn, "none"))
+        ids = sorted(comments.pending_ids(conn, QueueFilter(rule="none")))
     approved = skipped = 0
     for comment_id in ids:  # oldest first, so parents come before their replies
         try:

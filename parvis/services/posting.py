@@ -10,7 +10,7 @@ from parvis.domain.comment import Comment, CommentStatus
 from parvis.domain.thread import ModerationMode, Thread
 from parvis.domain.verdict import Decision, Verdict
 from parvis.errors import Conflict, Forbidden, Invalid, NotFound
-from parvis.services import notifications
+from parvis.services import bans, notifications
 from parvis.services.checking import verdict_for
 from parvis.services.limits import enforce_rate_limit
 from parvis.services.rendering import render
@@ -64,7 +64,7 @@ def post_comment(
 
     with rt.db.read() as conn:
         thread = threads.get_by_uri(conn, uri)
-    verdict = verdict_for(rt, text, thread)
+    verdict = verdict_for(rt, text, thread, client)
 
     with rt.db.write() as conn:
         if thread is None:
@@ -82,6 +82,7 @@ def post_comment(
                 raise Invalid("the comment you answer belongs to another article", field="parent")
             root_id = parent.root_id or parent.id
         status, rule = _initial_status(rt, thread, verdict)
+        status = bans.screen(rt, conn, status, email=email, client=client, author=author)
         comment_id = comments.insert(
             conn,
             NewComment(

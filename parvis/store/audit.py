@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, select
 
 from parvis.store.db import utc
-from parvis.store.schema import audit_log, moderators
+from parvis.store.schema import audit_log, comments, moderators, threads
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,18 @@ def for_comment(conn: Connection, comment_id: int) -> list[AuditEntry]:
     return _entries(conn, audit_log.c.comment_id == comment_id, limit=1000)
 
 
+def last_decision(conn: Connection, moderator_id: int, comment_id: int) -> AuditEntry | None:
+    """The moderator's latest approve/reject of this comment (what an undo takes back)."""
+    found = _entries(
+        conn,
+        (audit_log.c.moderator_id == moderator_id)
+        & (audit_log.c.comment_id == comment_id)
+        & audit_log.c.action.in_(("approve", "reject")),
+        limit=1,
+    )
+    return found[0] if found else None
+
+
 def latest(conn: Connection, limit: int = 100) -> list[AuditEntry]:
     return _entries(conn, None, limit)
 
@@ -77,3 +90,98 @@ def _entries(conn: Connection, where: object, limit: int) -> list[AuditEntry]:
         )
         for r in conn.execute(stmt)
     ]
+
+
+# ---- The audit page and its CSV export: filters, the comment and article of each entry.
+
+AUTOMATIC = "auto"  # the moderator filter's value for the charter's own decisions
+NO_RULE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    moderator: int | str | None = None  # a moderator's id, or AUTOMATIC
+    action: str | None = None
+    rule: str | None = None  # a rule id, or NO_RULE
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+    thread_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """An entry with what the page shows beside it."""
+
+    entry: AuditEntry
+    thread_uri: str | None
+    thread_title: str | None
+    comment_author: str | None
+    comment_status: str | None
+
+
+def _conditions(f: AuditFilter) -> list[Any]:
+    where: list[Any] = []
+    if f.moderator == AUTOMATIC:
+        where.append(audit_log.c.moderator_id.is_(None))
+    elif isinstance(f.moderator, int):
+        where.append(audit_log.c.moderator_id == f.moderator)
+    if f.action:
+        where.append(audit_log.c.action == f.action)
+    if f.rule == NO_RULE:
+        where.append(audit_log.c.rule.is_(None))
+    elif f.rule:
+        where.append(audit_log.c.rule == f.rule)
+    if f.since is not None:
+        where.append(audit_log.c.at >= f.since)
+    if f.until is not None:
+        where.append(audit_log.c.at < f.until)
+    if f.thread_id is not None:
+        where.append(audit_log.c.thread_id == f.thread_id)
+    return where
+
+
+def search(
+    conn: Connection, f: AuditFilter, before: int | None = None, limit: int = 50
+) -> list[AuditRecord]:
+    """Entries matching `f`, newest first, keyset-paged on the id (`before`: exclusive)."""
+    stmt = (
+        select(
+            audit_log,
+            moderators.c.name.label("moderator_name"),
+            threads.c.uri.label("thread_uri"),
+            threads.c.title.label("thread_title"),
+            comments.c.author.label("comment_author"),
+            comments.c.status.label("comment_status"),
+        )
+        .outerjoin(moderators, moderators.c.id == audit_log.c.moderator_id)
+        .outerjoin(threads, threads.c.id == audit_log.c.thread_id)
+        .outerjoin(comments, comments.c.id == audit_log.c.comment_id)
+        .where(*_conditions(f))
+        .order_by(audit_log.c.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        stmt = stmt.where(audit_log.c.id < before)
+    return [
+        AuditRecord(
+            entry=_entry(r),
+            thread_uri=r.thread_uri,
+            thread_title=r.thread_title,
+            comment_author=r.comment_author,
+            comment_status=r.comment_status,
+        )
+        for r in conn.execute(stmt)
+    ]
+
+
+def _entry(r: Any) -> AuditEntry:
+    return AuditEntry(
+        id=r.id,
+        at=utc(r.at),  # type: ignore[arg-type]
+        moderator=r.moderator_name,
+        action=r.action,
+        comment_id=r.comment_id,
+        thread_id=r.thread_id,
+        rule=r.rule,
+        note=r.note,
+    )

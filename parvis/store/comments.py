@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from parvis.domain.comment import Comment, CommentStatus, PublicComment
 from parvis.domain.verdict import Verdict
@@ -112,39 +112,46 @@ _PUBLIC_COLUMNS = (
 )
 
 
+# Built once: a thread read runs these on every cache miss, and building a statement
+# costs more than SQLite takes to answer it.
+_NO_CURSOR = 2**62
+_ROOTS = (
+    select(*_PUBLIC_COLUMNS)
+    .where(
+        comments.c.thread_id == bindparam("thread_id"),
+        comments.c.status == PUBLISHED,
+        comments.c.parent_id.is_(None),
+        comments.c.id < bindparam("before"),
+    )
+    .order_by(comments.c.id.desc())
+    .limit(bindparam("limit"))
+)
+_REPLIES = (
+    select(*_PUBLIC_COLUMNS)
+    .where(
+        comments.c.root_id.in_(bindparam("root_ids", expanding=True)),
+        comments.c.status == PUBLISHED,
+        comments.c.parent_id.is_not(None),
+    )
+    # `id + 0`: sort the few replies found through ix_comments_root. Ordering on the bare
+    # id lets SQLite without statistics walk (status, id) over every published comment.
+    .order_by(comments.c.id + 0)
+)
+
+
 def published_roots(
     conn: Connection, thread_id: int, before: int | None, limit: int
 ) -> list[PublicComment]:
     """Top-level published comments, newest first, keyset-paged on the id."""
-    stmt = (
-        select(*_PUBLIC_COLUMNS)
-        .where(
-            comments.c.thread_id == thread_id,
-            comments.c.status == PUBLISHED,
-            comments.c.parent_id.is_(None),
-        )
-        .order_by(comments.c.id.desc())
-        .limit(limit)
-    )
-    if before is not None:
-        stmt = stmt.where(comments.c.id < before)
-    return [_public(r) for r in conn.execute(stmt)]
+    params = {"thread_id": thread_id, "before": _NO_CURSOR if before is None else before}
+    return [_public(r) for r in conn.execute(_ROOTS, {**params, "limit": limit})]
 
 
 def published_replies(conn: Connection, root_ids: Sequence[int]) -> list[PublicComment]:
     """Every published reply under the given top-level comments, oldest first, in one query."""
     if not root_ids:
         return []
-    rows = conn.execute(
-        select(*_PUBLIC_COLUMNS)
-        .where(
-            comments.c.root_id.in_(root_ids),
-            comments.c.status == PUBLISHED,
-            comments.c.parent_id.is_not(None),
-        )
-        .order_by(comments.c.id)
-    )
-    return [_public(r) for r in rows]
+    return [_public(r) for r in conn.execute(_REPLIES, {"root_ids": list(root_ids)})]
 
 
 def _public(row: Any) -> PublicComment:
@@ -159,14 +166,20 @@ def _public(row: Any) -> PublicComment:
     )
 
 
+_COUNTS = (
+    select(comments.c.thread_id, func.count())
+    .where(
+        comments.c.thread_id.in_(bindparam("thread_ids", expanding=True)),
+        comments.c.status == PUBLISHED,
+    )
+    .group_by(comments.c.thread_id)
+)
+
+
 def count_published(conn: Connection, thread_ids: Sequence[int]) -> dict[int, int]:
     if not thread_ids:
         return {}
-    rows = conn.execute(
-        select(comments.c.thread_id, func.count())
-        .where(comments.c.thread_id.in_(thread_ids), comments.c.status == PUBLISHED)
-        .group_by(comments.c.thread_id)
-    ).all()
+    rows = conn.execute(_COUNTS, {"thread_ids": list(thread_ids)}).all()
     return {int(tid): int(n) for tid, n in rows}
 
 
@@ -174,18 +187,21 @@ def count_published_by_uri(conn: Connection, uris: Sequence[str]) -> dict[str, i
     """Counts for many URIs in one statement; unknown URIs are simply absent."""
     if not uris:
         return {}
-    rows = conn.execute(
-        select(threads.c.uri, func.count(comments.c.id))
-        .select_from(
-            threads.outerjoin(
-                comments,
-                (comments.c.thread_id == threads.c.id) & (comments.c.status == PUBLISHED),
-            )
-        )
-        .where(threads.c.uri.in_(uris))
-        .group_by(threads.c.uri)
-    ).all()
+    rows = conn.execute(_COUNTS_BY_URI, {"uris": list(uris)}).all()
     return {uri: int(n) for uri, n in rows}
+
+
+_COUNTS_BY_URI = (
+    select(threads.c.uri, func.count(comments.c.id))
+    .select_from(
+        threads.outerjoin(
+            comments,
+            (comments.c.thread_id == threads.c.id) & (comments.c.status == PUBLISHED),
+        )
+    )
+    .where(threads.c.uri.in_(bindparam("uris", expanding=True)))
+    .group_by(threads.c.uri)
+)
 
 
 def set_status(
@@ -224,12 +240,31 @@ class QueueOrder(StrEnum):
     OLDEST = "oldest"
 
 
-def _pending_where(rule: str | None) -> list[Any]:
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """Narrows the moderators' queue; every field is optional."""
+
+    rule: str | None = None  # a rule id the verdict flagged, or "none": checked, nothing flagged
+    thread_id: int | None = None
+    author: str | None = None
+    older_than: datetime | None = None  # posted before this instant
+
+
+EVERYTHING = QueueFilter()
+
+
+def _pending_where(f: QueueFilter) -> list[Any]:
     where: list[Any] = [comments.c.status == CommentStatus.PENDING.value]
-    if rule == "none":  # checked by the engine and nothing flagged
+    if f.rule == "none":  # checked by the engine and nothing flagged
         where.extend([comments.c.flags == "", comments.c.verdict.is_not(None)])
-    elif rule:
-        where.append(comments.c.flags.contains(f",{rule},"))
+    elif f.rule:
+        where.append(comments.c.flags.contains(f",{f.rule},"))
+    if f.thread_id is not None:
+        where.append(comments.c.thread_id == f.thread_id)
+    if f.author:
+        where.append(comments.c.author == f.author)
+    if f.older_than is not None:
+        where.append(comments.c.created <= f.older_than)
     return where
 
 
@@ -238,23 +273,86 @@ def pending(
     limit: int,
     offset: int = 0,
     order: QueueOrder = QueueOrder.RISK,
-    rule: str | None = None,
+    where: QueueFilter = EVERYTHING,
 ) -> list[Comment]:
-    """The moderators' queue. `rule` keeps the comments that rule flagged ("none": no flag)."""
+    """The moderators' queue."""
     keys = (
         [comments.c.id] if order == QueueOrder.OLDEST else [comments.c.risk.desc(), comments.c.id]
     )
     rows = conn.execute(
-        select(comments).where(*_pending_where(rule)).order_by(*keys).limit(limit).offset(offset)
+        select(comments).where(*_pending_where(where)).order_by(*keys).limit(limit).offset(offset)
     ).all()
     return [_comment(r) for r in rows]
 
 
-def pending_ids(conn: Connection, rule: str | None) -> list[int]:
+def pending_ids(conn: Connection, where: QueueFilter) -> list[int]:
     return [
-        int(i) for i in conn.execute(select(comments.c.id).where(*_pending_where(rule))).scalars()
+        int(i) for i in conn.execute(select(comments.c.id).where(*_pending_where(where))).scalars()
     ]
 
 
-def count_pending(conn: Connection, rule: str | None = None) -> int:
-    return int(conn.execute(select(func.count()).where(*_pending_where(rule))).scalar_one())
+def count_pending(conn: Connection, where: QueueFilter = EVERYTHING) -> int:
+    return int(conn.execute(select(func.count()).where(*_pending_where(where))).scalar_one())
+
+
+def count_pending_by_thread(conn: Connection, thread_ids: Sequence[int]) -> dict[int, int]:
+    if not thread_ids:
+        return {}
+    rows = conn.execute(
+        select(comments.c.thread_id, func.count())
+        .where(
+            comments.c.thread_id.in_(thread_ids),
+            comments.c.status == CommentStatus.PENDING.value,
+        )
+        .group_by(comments.c.thread_id)
+    ).all()
+    return {int(tid): int(n) for tid, n in rows}
+
+
+def recent_texts(
+    conn: Connection, client_hash: str | None, thread_id: int | None, since: datetime, limit: int
+) -> list[str]:
+    """The latest texts of this client and of this thread (at most `limit` each)."""
+    texts: list[str] = []
+    if client_hash:
+        texts += conn.execute(
+            select(comments.c.text)
+            .where(comments.c.client_hash == client_hash, comments.c.created >= since)
+            .order_by(comments.c.id.desc())
+            .limit(limit)
+        ).scalars()
+    if thread_id is not None:
+        texts += conn.execute(
+            select(comments.c.text)
+            .where(comments.c.thread_id == thread_id)
+            .order_by(comments.c.id.desc())
+            .limit(limit)
+        ).scalars()
+    return list(dict.fromkeys(texts))
+
+
+def count_by_client_since(conn: Connection, client_hash: str, since: datetime) -> int:
+    return int(
+        conn.execute(
+            select(func.count()).where(
+                comments.c.client_hash == client_hash, comments.c.created >= since
+            )
+        ).scalar_one()
+    )
+
+
+def by_authors(
+    conn: Connection, client_hashes: Iterable[str], authors: Iterable[str], limit: int
+) -> list[Comment]:
+    """Recent comments by any of these clients or pseudonyms, newest first (authors' history)."""
+    hashes = [h for h in set(client_hashes) if h]
+    names = list(set(authors))
+    if not hashes and not names:
+        return []
+    rows = conn.execute(
+        select(comments)
+        .where(comments.c.client_hash.in_(hashes) | comments.c.author.in_(names))
+        .order_by(comments.c.id.desc())
+        .limit(limit)
+    )
+    return [_comment(r) for r in rows]

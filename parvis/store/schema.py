@@ -62,6 +62,8 @@ Index("ix_comments_thread_status_id", comments.c.thread_id, comments.c.status, c
 Index("ix_comments_root", comments.c.root_id, comments.c.status)
 Index("ix_comments_status_id", comments.c.status, comments.c.id)
 Index("ix_comments_status_risk", comments.c.status, comments.c.risk, comments.c.id)
+Index("ix_comments_client_hash", comments.c.client_hash, comments.c.id)
+Index("ix_comments_author", comments.c.author, comments.c.id)
 
 moderators = Table(
     "moderators",
@@ -167,3 +169,44 @@ notify_jobs = Table(
     Column("name", String(32), primary_key=True),
     Column("last_run", Timestamp, nullable=True),
 )
+
+# Readers' reports ("Alerter") and bans (migration 0005).
+# `target` is "c<comment id>" or "t<thread id>" (the article itself): the unique indexes
+# below keep one report per reader (cookie) and per client hash on each target.
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("thread_id", Id, ForeignKey("threads.id"), nullable=False),
+    Column("comment_id", Id, ForeignKey("comments.id"), nullable=True),  # NULL: the article
+    Column("target", String(32), nullable=False),
+    Column("reason", String(32), nullable=False),  # a charter rule id, "spam" or "other"
+    Column("note", Text, nullable=True),
+    Column("reader", String(64), nullable=False),  # a keyed hash of the reader's cookie id
+    Column("client_hash", String(64), nullable=False),
+    Column("created", Timestamp, nullable=False),
+    Column("resolved", Timestamp, nullable=True),  # NULL: no moderator has looked yet
+    sqlite_autoincrement=True,
+)
+Index("ux_reports_target_reader", reports.c.target, reports.c.reader, unique=True)
+Index("ux_reports_target_client", reports.c.target, reports.c.client_hash, unique=True)
+Index("ix_reports_open", reports.c.resolved, reports.c.target)
+
+# `value`: a keyed hash of the e-mail (never the address), the client hash, or the
+# normalised pseudonym, per `kind`.
+bans = Table(
+    "bans",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # email, client, author
+    Column("value", String(200), nullable=False),
+    Column("author", String(200), nullable=True),  # the pseudonym it was made from, to list it
+    Column("reason", Text, nullable=False),
+    Column("created", Timestamp, nullable=False),
+    Column("expires", Timestamp, nullable=True),  # NULL: for good
+    Column("moderator_id", Id, ForeignKey("moderators.id"), nullable=True),
+    Column("lifted", Timestamp, nullable=True),
+    Column("lifted_by", Id, ForeignKey("moderators.id"), nullable=True),
+    sqlite_autoincrement=True,
+)
+Index("ix_bans_kind_value", bans.c.kind, bans.c.value)

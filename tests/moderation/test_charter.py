@@ -125,3 +125,17 @@ def test_parse_charter_validates_dicts_too() -> None:
 def test_a_missing_file_is_a_charter_error(tmp_path: Path) -> None:
     with pytest.raises(CharterError):
         load_charter(tmp_path / "nope.toml")
+
+
+def test_inline_tables_and_subtables_get_lines_too() -> None:
+    text = (
+        'intro = { fr = "Bonjour", en = 3 }\n'
+        "[[rules]]\n"
+        'id = "language"\n'
+        "review = 0.5\n"
+        "[rules.wording]\n"
+        "fr = 1\n"
+    )
+    by_line = {p.line: p.message for p in check_charter_text(text)}
+    assert "intro" in by_line[1]
+    assert "wording" in by_line[5]

@@ -15,7 +15,7 @@ from parvis.services import accounts, checking, moderating, posting
 from parvis.services.posting import CommentInput
 from parvis.services.runtime import Runtime
 from parvis.store import audit, comments
-from parvis.store.comments import QueueOrder
+from parvis.store.comments import QueueFilter, QueueOrder
 from parvis.store.moderators import Role
 
 CLEAN = "Merci pour cet article très clair sur la canicule, les villes doivent planter des arbres."
@@ -84,9 +84,9 @@ def test_the_queue_puts_the_riskiest_first_and_filters_by_rule(mrt: Runtime) -> 
     items, total = moderating.queue(mrt)
     assert total == 3 and items[-1].comment.id == clean.id
     assert {items[0].comment.id, items[1].comment.id} == {rude.id, misspelt.id}
-    only_insults, n = moderating.queue(mrt, rule="insult")
+    only_insults, n = moderating.queue(mrt, where=QueueFilter(rule="insult"))
     assert [i.comment.id for i in only_insults] == [rude.id] and n == 1
-    unflagged, _ = moderating.queue(mrt, rule="none")
+    unflagged, _ = moderating.queue(mrt, where=QueueFilter(rule="none"))
     assert [i.comment.id for i in unflagged] == [clean.id]
     oldest, _ = moderating.queue(mrt, order=QueueOrder.OLDEST)
     assert [i.comment.id for i in oldest] == [clean.id, rude.id, misspelt.id]
@@ -95,7 +95,14 @@ def test_the_queue_puts_the_riskiest_first_and_filters_by_rule(mrt: Runtime) -> 
 def test_approve_every_comment_with_no_flag_in_one_action(mrt: Runtime) -> None:
     accounts.add_moderator(mrt, "alice", Role.MODERATOR, "correct horse")
     alice = accounts.authenticate(mrt, "alice", "correct horse")
-    clean = [post(mrt, CLEAN + f" Point {i}.") for i in range(3)]
+    clean = [
+        post(mrt, text)
+        for text in (
+            CLEAN,
+            "Les maires ont raison d'ouvrir les gymnases la nuit pendant la canicule.",
+            "Je me demande combien coûtent ces climatiseurs pour les écoles de la ville.",
+        )
+    ]
     rude = post(mrt, INSULT)
     assert moderating.approve_unflagged(mrt, alice) == (3, 0)
     with mrt.db.read() as conn:
@@ -129,3 +136,12 @@ def test_article_names_are_not_spelling_mistakes(mrt: Runtime) -> None:
     )
     text = "Je soutiens le maire Kerbrat dans sa décision."
     assert checking.check_text(mrt, text, "192.0.2.11", uri="/b").scores["language"] < 0.5
+
+
+def test_a_copy_of_the_clients_recent_comment_is_flagged_as_spam(mrt: Runtime) -> None:
+    text = "Achetez maintenant, offre exceptionnelle sur notre site, ne ratez pas cette promotion."
+    first = post(mrt, text, uri="/x")
+    again = post(mrt, text, uri="/y")
+    assert again.verdict is not None and first.verdict is not None
+    assert again.verdict.scores["spam"] > first.verdict.scores["spam"]
+    assert "spam" in [f.rule for f in again.verdict.flags]

@@ -16,40 +16,15 @@ log = logging.getLogger(__name__)
 
 # Grammalecte option groups that are about typography, style or layout, not about
 # French: the charter ignores them (DESIGN §3).
-IGNORED_OPTIONS = [
-    "typo",
-    "apos",
-    "eepi",
-    "esp",
-    "tab",
-    "nbsp",
-    "unit",
-    "maj",
-    "minis",
-    "num",
-    "nf",
-    "virg",
-    "poncfin",
-    "liga",
-    "mapos",
-    "chim",
-    "ocr",
-    "bs",
-    "pleo",
-    "eleu",
-    "neg",
-    "redon1",
-    "redon2",
-    "date",
-    "mc",
-    "idrule",
-    "html",
-    "latex",
-    "md",
-]
+IGNORED_OPTIONS = (
+    ("typo", "apos", "eepi", "esp", "tab", "nbsp", "unit", "maj", "minis", "num", "nf")
+    + ("virg", "poncfin", "liga", "mapos", "chim", "ocr", "bs", "pleo", "eleu", "neg")
+    + ("redon1", "redon2", "date", "mc", "idrule", "html", "latex", "md")
+)
 IGNORED_TYPES = frozenset(IGNORED_OPTIONS)
 
 CACHE_SIZE = 50_000  # words remembered (valid or not, words one edit away)
+STORAGE_RESET_EVERY = 20_000  # comments
 MAX_WORD_FOR_EDITS = 25  # edits of a longer "word" cost much and find nothing
 _ALPHABET = "eaisnrtoludcmpévgfbhqàxèyjêzkçwôâîûùïëüœ"  # by frequency
 _lock = threading.Lock()
@@ -72,6 +47,7 @@ class French:
         # Words repeat from comment to comment (Zipf): remember the answers.
         self._valid: dict[str, bool] = {}
         self._near: dict[str, tuple[str, ...]] = {}
+        self._parsed = 0
         log.info("Grammalecte loaded in %.1f s", time.perf_counter() - started)
 
     def _accent_index(self) -> dict[str, tuple[str, ...]]:
@@ -88,6 +64,9 @@ class French:
         return self._tokenizer.genTokens(text)  # type: ignore[no-any-return]
 
     def grammar_errors(self, text: str) -> list[dict[str, Any]]:
+        self._parsed += 1
+        if self._parsed % STORAGE_RESET_EVERY == 0:
+            self._spell.clearStorage()  # Grammalecte's own word cache grows without bound
         return list(self._engine.parse(text, "FR"))
 
     def morph(self, word: str) -> list[str]:

@@ -78,14 +78,29 @@ PROBES: dict[str, list[Probe]] = {
     ],
     "counter_speech": [
         ("Dire que « les juifs sont des rats » est inacceptable.", False, False, False),
-        ("Tu ne peux pas dire que les Noirs sont des singes, c'est du racisme.", False, False, False),
+        (
+            "Tu ne peux pas dire que les Noirs sont des singes, c'est du racisme.",
+            False,
+            False,
+            False,
+        ),
         ("Les gens qui disent que les gays sont des malades sont ignorants.", False, False, False),
-        ("Le Grand Remplacement est une théorie complotiste d'extrême droite.", False, False, False),
+        (
+            "Le Grand Remplacement est une théorie complotiste d'extrême droite.",
+            False,
+            False,
+            False,
+        ),
     ],
     "news_violence": [
         ("Les bombardements ont fait 12 morts à Kharkiv dans la nuit.", False, False, False),
         ("L'armée a frappé plusieurs cibles militaires.", False, False, False),
-        ("Le Hamas a tué 1200 personnes le 7 octobre, c'est un massacre terroriste.", False, False, False),
+        (
+            "Le Hamas a tué 1200 personnes le 7 octobre, c'est un massacre terroriste.",
+            False,
+            False,
+            False,
+        ),
         ("La Russie a tiré des missiles sur Kiev.", False, False, False),
         ("L'homme a menacé de tuer sa femme, selon le procureur.", False, False, False),
         ("Quel match ! Les Bleus ont tué le suspense dès la 10e minute.", False, False, False),

@@ -207,6 +207,24 @@ BAN = [
 ]
 RIGHTS = ["voter", "travailler", "avoir des enfants", "se marier", "enseigner", "vivre ici"]
 SKILLS = ["conduire", "travailler", "réfléchir", "se tenir", "éduquer leurs enfants"]
+HATE_PRON = ["déteste", "hais", "méprise", "exècre", "vomis"]
+ADVERBS = ["vraiment", "profondément", "sincèrement", "tellement", "franchement", "tous"]
+OTHER_GROUPS = [
+    ("les journalistes", "journaliste", "journaliste", "journalistes"),
+    ("les politiciens", "politicien", "politicienne", "politiciens"),
+    ("les supporters du PSG", "supporter du PSG", "supportrice du PSG", "supporters du PSG"),
+    ("les banquiers", "banquier", "banquière", "banquiers"),
+    ("les chasseurs", "chasseur", "chasseuse", "chasseurs"),
+    ("les cyclistes", "cycliste", "cycliste", "cyclistes"),
+    ("les automobilistes", "automobiliste", "automobiliste", "automobilistes"),
+    ("les influenceurs", "influenceur", "influenceuse", "influenceurs"),
+    ("les députés", "député", "députée", "députés"),
+    ("les fans de rap", "fan de rap", "fan de rap", "fans de rap"),
+    ("les végans", "végan", "végane", "végans"),
+    ("les patrons", "patron", "patronne", "patrons"),
+    ("les lobbyistes", "lobbyiste", "lobbyiste", "lobbyistes"),
+    ("les trottinettes", "trottinette", "trottinette", "trottinettes"),
+]
 HATE_VERBS = ["Je déteste", "Je hais", "Je méprise", "Je ne supporte pas", "J'exècre", "Je vomis"]
 NEG_SING = [
     "parasite",
@@ -464,6 +482,12 @@ PROFANITY = [
     "Fait chier, encore des bouchons sur le périph.",
     "Ce match était nul à chier.",
     "Ce journal devient vraiment merdique.",
+    "Merde, c'est génial, je ne m'y attendais pas !",
+    "Putain, quel match, j'en ai encore des frissons !",
+    "Bordel, quelle bonne nouvelle pour le village.",
+    "Putain, enfin une bonne décision du conseil municipal.",
+    "Merde alors, je n'avais jamais vu ça.",
+    "Ce concert était putain de génial.",
 ]
 
 
@@ -512,10 +536,19 @@ def _obfuscate(rng: random.Random, text: str, word: str) -> str:
     return text.replace(word, new, 1)
 
 
-def _hate(rng: random.Random) -> tuple[str, str]:
-    g, m, f, bare = rng.choice(GROUPS)
+def _hate(rng: random.Random, group: tuple[str, str, str, str] | None = None) -> tuple[str, str]:
+    g, m, f, bare = group or rng.choice(GROUPS)
     G = _cap(g)
     templates: list[Callable[[], str]] = [
+        lambda: f"J'ai croisé beaucoup de {bare} et je les {rng.choice(HATE_PRON)} tous.",
+        lambda: f"{G} se croient supérieurs. Je les {rng.choice(HATE_PRON)}.",
+        lambda: f"{G} ? Je ne peux pas les {rng.choice(['voir', 'sentir', 'supporter'])}.",
+        lambda: f"{G} ne sont jamais {rng.choice(POS_ADJ)}.",
+        lambda: f"Aucun {m} n'est {rng.choice(['honnête', 'intelligent', 'fréquentable'])}.",
+        lambda: f"{G} sont des putains de {rng.choice(DEHUMAN)}.",
+        lambda: f"Va te faire foutre, toi et tous {g}.",
+        lambda: f"{rng.choice(HATE_VERBS)} {rng.choice(ADVERBS)} {g}.",
+        lambda: f"{G} sont {rng.choice(ADVERBS)} {rng.choice(NEG_ADJ)}.",
         lambda: f"{G} sont tous des {rng.choice(NEG_NOUNS)}.",
         lambda: f"{G} sont {rng.choice(NEG_ADJ)}.",
         lambda: f"{rng.choice(HATE_VERBS)} {g}.",
@@ -836,6 +869,15 @@ def generate(n: int = 9000, seed: int = 20240611) -> list[Case]:
         slur = any(s in text for s in SLURS)
         return text, ("legal", "insult") if slur else ("legal",)
 
+    def hate_other() -> Case:
+        """The same words against a group the law does not protect: not `legal`."""
+        group = rng.choice(OTHER_GROUPS)
+        text = ""
+        while group[3] not in text and group[0] not in text.lower():
+            text, _ = _hate(rng, group)
+        insulting = _INSULT_RE.search(text) or any(d in text for d in DEHUMAN) or "putain" in text
+        return text, ("insult",) if insulting else ()
+
     def group_threat() -> Case:
         return _group_threat(rng), ("legal", "violence")
 
@@ -850,6 +892,7 @@ def generate(n: int = 9000, seed: int = 20240611) -> list[Case]:
 
     kinds = [
         (0.15, hate),
+        (0.05, hate_other),
         (0.06, group_threat),
         (0.10, person_threat),
         (0.12, insult),
