@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,20 +23,25 @@ def config_path(ctx: click.Context) -> str | None:
 
 
 def settings(ctx: click.Context, **overrides: Any) -> Settings:
-    try:
+    with cli_errors():
         return load_settings(config_path(ctx), overrides=_nest(overrides))
-    except ParvisError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 def runtime(ctx: click.Context, *, with_engine: bool = False, **overrides: Any) -> Runtime:
     s = settings(ctx, **overrides)
-    try:
+    with cli_errors():
         rt = Runtime.from_settings(s, with_engine=with_engine)
-    except ParvisError as exc:
-        raise click.ClickException(str(exc)) from None
     rt.db.migrate()
     return rt
+
+
+@contextmanager
+def cli_errors() -> Iterator[None]:
+    """Our errors end the command with their message and exit code 1, not a traceback."""
+    try:
+        yield
+    except ParvisError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _nest(flat: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -6,8 +6,7 @@ import sys
 
 import click
 
-from parvis.cli.context import runtime
-from parvis.errors import ParvisError
+from parvis.cli.context import cli_errors, runtime
 from parvis.services import accounts, mailqueue
 from parvis.store.alerts import AlertKind
 from parvis.store.moderators import Role
@@ -36,10 +35,8 @@ def user() -> None:
 def add(ctx: click.Context, name: str, role: str) -> None:
     """Add a moderator; the password is read from stdin when it is not a terminal."""
     rt = runtime(ctx)
-    try:
+    with cli_errors():
         accounts.add_moderator(rt, name, Role(role), _read_password())
-    except ParvisError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"added {role} {name}")
 
 
@@ -49,10 +46,8 @@ def add(ctx: click.Context, name: str, role: str) -> None:
 def passwd(ctx: click.Context, name: str) -> None:
     """Change a moderator's password (read from stdin when it is not a terminal)."""
     rt = runtime(ctx)
-    try:
+    with cli_errors():
         accounts.set_password(rt, name, _read_password())
-    except ParvisError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"password changed for {name}")
 
 
@@ -62,10 +57,8 @@ def passwd(ctx: click.Context, name: str) -> None:
 def token(ctx: click.Context, name: str) -> None:
     """Print a new API token for the moderation API (the previous one stops working)."""
     rt = runtime(ctx)
-    try:
+    with cli_errors():
         click.echo(accounts.issue_token(rt, name))
-    except ParvisError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 @user.command("list")
@@ -93,7 +86,7 @@ def alerts_(
 ) -> None:
     """Choose a moderator's alerts: queue (too long), wait (too old), reports."""
     rt = runtime(ctx)
-    try:
+    with cli_errors():
         moderator_id = mailqueue.moderator_id(rt, name)
         prefs = mailqueue.alert_prefs(rt, moderator_id)
         if kinds or no_alerts or email is not None:
@@ -101,7 +94,5 @@ def alerts_(
             prefs = mailqueue.set_alert_prefs(
                 rt, moderator_id, email if email is not None else prefs.email, chosen
             )
-    except ParvisError as exc:
-        raise click.ClickException(str(exc)) from None
     chosen_text = ", ".join(sorted(k.value for k in prefs.kinds)) or "none"
     click.echo(f"{name}: alerts {chosen_text} to {prefs.email or '(no address)'}")
