@@ -77,6 +77,7 @@ class Analysis:
         return self.norm.orig_span(start, end)
 
 
+_HOSTILE = {"insult", "insult_weak", "profanity", "slur", "slur_weak", "trope"}
 _WEAK = {"insult_weak", "slur_weak"}
 _AIMABLE = {"insult", "insult_weak", "profanity", "slur", "slur_weak", "dehuman"}
 
@@ -101,6 +102,11 @@ def lexical_flags(
             flags.add("L:" + h.category + ":directed")
     if "group" in cats and "dehuman" in cats:
         flags.add("L:group+dehuman")
+    # A linear model cannot see "hostile AND about a group" on its own: give it the pair.
+    if "group" in cats and cats & _HOSTILE:
+        flags.add("L:group+hostile")
+    if "group" in cats and negated:
+        flags.add("L:group+negated")
     if threats:
         flags.add("L:threat")
         if "group" in cats:
@@ -114,16 +120,21 @@ def lexical_flags(
 
 def analyse_uncached(text: str) -> Analysis:
     norm = normalize(text)
-    hits = get_lexicon().find(norm)
+    spans = norm.words()
+    hits = get_lexicon().find(norm, spans)
     t = norm.text
     directed = [patterns.is_directed(t, h.start, h.end) for h in hits]
-    quoted = [patterns.is_quoted(t, h.start, h.end) for h in hits]
+    # A term said of oneself counts as quoted: reclaimed, not thrown at someone.
+    quoted = [
+        patterns.is_quoted(t, h.start, h.end) or patterns.is_self_reference(t, h.start)
+        for h in hits
+    ]
     threats = patterns.find_threats(t)
     negated = patterns.NEGATION.search(t) is not None
     flags = lexical_flags(
         hits, directed, quoted, threats, negated, patterns.QUOTES.search(text) is not None
     )
-    words = [w for w, _, _ in norm.words()]
+    words = [w for w, _, _ in spans]
     return Analysis(
         norm,
         hits,

@@ -248,8 +248,8 @@ def run(progress: Callable[[str], None] = lambda s: None) -> tuple[dict[str, flo
     for head in HEADS:
         for sub, keep in subsets.items():
             sel = [r for r in rows if head in r.targets and keep(r)]
-            if not sel:
-                continue
+            if not any(r.targets[head] for r in sel):
+                continue  # MLMA has no threat label
             s = Scores(
                 np.array([r.targets[head] for r in sel]),
                 np.array([scored[r.id][head] for r in sel]),

@@ -284,9 +284,15 @@ class Lexicon:
             if c in {"insult", "slur"} and len(k.replace(" ", "")) >= 6
         }
         self._masked_forms = [k for k, c in categories.items() if c != "group" and " " not in k]
+        # Prefixes and suffixes of single-word keys: a pair of words is only joined when
+        # it can make a key, which saves the work on almost every pair.
+        solid = [k for k in (*categories, *self._glued) if " " not in k]
+        self._heads = {k[:j] for k in solid for j in range(1, len(k))}
+        self._tails = {k[j:] for k in solid for j in range(1, len(k))}
+        self._glued_cache: dict[str, str | None] = {}
 
-    def find(self, norm: Normalized) -> list[Hit]:
-        words = norm.words()
+    def find(self, norm: Normalized, words: list[tuple[str, int, int]] | None = None) -> list[Hit]:
+        words = norm.words() if words is None else words
         skel = [_skeleton(w) for w, _, _ in words]
         hits: list[Hit] = []
         cats = self.categories
@@ -294,8 +300,10 @@ class Lexicon:
         i, n = 0, len(words)
         while i < n:
             w = skel[i]
-            if i + 1 < n:  # a word cut in two: "con nard", "mus ulmans"
-                joined = _skeleton(w + skel[i + 1])
+            nxt = skel[i + 1] if i + 1 < n else ""
+            if nxt and w in self._heads and (nxt in self._tails or nxt[1:] in self._tails):
+                # a word cut in two: "con nard", "mus ulmans"
+                joined = _skeleton(w + nxt)
                 short = min(len(w), len(skel[i + 1])) <= 2 and not {w, skel[i + 1]} & _STOP
                 ok = len(joined) >= 5 or (short and len(joined) >= 4)
                 key = self._glued.get(joined) or (joined if ok and joined in cats else None)
@@ -317,7 +325,11 @@ class Lexicon:
             if found:
                 continue
             if len(w) >= 6 and w not in cats:
-                key = self._glued_in(w)
+                key = self._glued_cache.get(w, "")
+                if key == "":
+                    if len(self._glued_cache) > 100_000:
+                        self._glued_cache.clear()
+                    key = self._glued_cache[w] = self._glued_in(w)
                 if key is not None:
                     hits.append(Hit(words[i][1], words[i][2], key, cats[key]))
             i += 1

@@ -197,6 +197,11 @@ DEBUNK = re.compile(
     r"\b(?:complotiste|complotistes|theorie|mythe|fausse|faux|infonde|dementi|extreme droite|"
     r"raciste|racistes|antisemite|negationnis\w*|condamne\w*|denonc\w*|propagande|delire)\b"
 )
+# A slur said of oneself ("je suis gouine et fière") is reclaimed, not thrown.
+_SELF_BEFORE = re.compile(
+    r"(?:\bje suis |\bj'suis |\bnous sommes |\bon est |\ben tant que |\bfier d'etre |"
+    r"\bfiere d'etre |\bfiers d'etre )(?:un |une |des |)$"
+)
 NEGATION = re.compile(
     r"\b(?:ne|n') ?(?:\w+ ){0,2}(?:pas|jamais|plus|rien|aucun|aucune)\b|\bpas des\b|"
     r"\bpas tous\b|\bfaux de\b|\bil est faux\b|\bpersonne ne\b|\barretez de\b"
@@ -212,6 +217,10 @@ def is_directed(text: str, start: int, end: int) -> bool:
         # "Connard !", "Bouffon, va."
         return bool(_DIRECT_AFTER.match(text[end : end + 20]))
     return False
+
+
+def is_self_reference(text: str, start: int) -> bool:
+    return bool(_SELF_BEFORE.search(text[max(0, start - 24) : start]))
 
 
 def is_quoted(text: str, start: int, end: int) -> bool:

@@ -23,8 +23,8 @@ class InsultCheck:
     def check(self, text: str, context: CheckContext) -> CheckResult:
         a = analyse(text)
         p = a.probs["insult"]
-        lex = 0.0
-        quoted_only = False
+        lex = 0.0  # the strongest term thrown at someone
+        any_quoted = False
         found: list[Evidence] = []
         weak: list[Evidence] = []
         for hit, directed, quoted in zip(a.hits, a.directed, a.quoted, strict=True):
@@ -32,17 +32,16 @@ class InsultCheck:
             if strength is None:
                 continue
             if quoted:
-                quoted_only = quoted_only or lex == 0.0
+                any_quoted = True
                 continue
             s = strength[0] if directed else strength[1]
-            if s == 0 and hit.category != "profanity":
-                weak.append(evidence(a, hit.start, hit.end, "Insulte"))
             if s > 0:
-                quoted_only = False
                 lex = max(lex, s)
                 found.append(evidence(a, hit.start, hit.end, "Insulte"))
-        if quoted_only and lex == 0.0:
-            score = min(p, _QUOTED_CAP)
+            elif hit.category != "profanity":
+                weak.append(evidence(a, hit.start, hit.end, "Insulte"))
+        if lex == 0.0 and any_quoted:
+            score = min(p, _QUOTED_CAP)  # "il m'a traité de « connard »"
         else:
             score = max(p, lex) if lex >= 0.6 else p
         if score >= 0.5 and not found:
