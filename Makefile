@@ -53,9 +53,11 @@ bench: install
 
 # Ten million comments on PostgreSQL (database parvis_scale on 127.0.0.1:5432, user postgres):
 # COPY import rate, read latency against a 100k database, RSS per web process, size per million.
-# SCALE_COMMENTS / SCALE_ARTICLES change the size (e.g. SCALE_COMMENTS=1000000 for a quick run).
+# SCALE_COMMENTS / SCALE_ARTICLES change the size (e.g. SCALE_COMMENTS=1000000 for a quick run);
+# SCALE_ARGS=--reuse measures again the databases a previous run loaded.
 bench-scale: install
-	$(BIN)/python bench/scale.py $(if $(SCALE_COMMENTS),--comments $(SCALE_COMMENTS)) $(if $(SCALE_ARTICLES),--articles $(SCALE_ARTICLES))
+	$(BIN)/python bench/scale.py $(if $(SCALE_COMMENTS),--comments $(SCALE_COMMENTS)) \
+	  $(if $(SCALE_ARTICLES),--articles $(SCALE_ARTICLES)) $(SCALE_ARGS)
 
 messages: install
 	$(BIN)/python -m parvis.messages update

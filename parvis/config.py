@@ -81,6 +81,7 @@ class MailSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_o
     retry_base: int = 60  # first retry after about this many seconds, then doubling
     retry_max: int = 6 * 3600
     poll_interval: float = 2.0
+    keep_sent_days: int = 30  # sent mails (addresses included) are deleted after this
 
 
 class NotifySettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):

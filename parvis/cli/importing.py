@@ -94,6 +94,7 @@ def _log(report: ImportReport) -> None:
 def _with_bar(
     db: Database, stream: IO[bytes], total: int | None, batch_size: int, on_bad: OnBad
 ) -> ImportReport:
+    from rich.console import Console
     from rich.progress import (
         BarColumn,
         DownloadColumn,
@@ -111,7 +112,7 @@ def _with_bar(
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     ]
-    with Progress(*columns, transient=False) as progress:
+    with Progress(*columns, console=Console(stderr=True)) as progress:
         task = progress.add_task("import", total=total, comments=0, rate=0.0)
 
         def on_progress(report: ImportReport) -> None:

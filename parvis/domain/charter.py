@@ -10,6 +10,11 @@ from parvis.domain.thread import ModerationMode
 RULE_IDS = ("legal", "violence", "insult", "language", "spam")
 
 
+class BanAction(StrEnum):
+    REFUSE = "refuse"  # a banned author's new comment is refused with a neutral message
+    HOLD = "hold"  # it is stored, pending, for a moderator
+
+
 class RejectAction(StrEnum):
     HOLD = "hold"  # reaching `reject` holds the comment for a human
     REFUSE = "refuse"  # reaching `reject` refuses it without a human
@@ -40,6 +45,8 @@ class Charter:
     auto_approve: bool = False
     intro: dict[str, str] = field(default_factory=dict)
     disclaimer: dict[str, str] = field(default_factory=dict)
+    report_threshold: int = 3  # open reports that hide a published comment until reviewed
+    ban_action: BanAction = BanAction.REFUSE
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)

@@ -112,8 +112,8 @@ class SmtpSender:
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, socket.timeout | TimeoutError):
-        return "timeout"
+    if isinstance(exc, socket.timeout | TimeoutError) or "timed out" in str(exc):
+        return "timeout"  # smtplib reports a silent server as a disconnection "timed out"
     if isinstance(exc, ConnectionRefusedError):
         return "connection refused"
     return type(exc).__name__

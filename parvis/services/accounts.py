@@ -6,11 +6,12 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection
 
 from parvis.errors import Conflict, Invalid, NotFound, Unauthorized
 from parvis.services.runtime import Runtime
 from parvis.services.tokens import hash_api_token
-from parvis.store import moderators
+from parvis.store import audit, moderators
 from parvis.store.moderators import Moderator, Role
 
 _hasher = PasswordHasher()
@@ -20,14 +21,70 @@ MIN_PASSWORD = 8
 
 
 def add_moderator(rt: Runtime, name: str, role: Role, password: str) -> int:
+    with rt.db.write() as conn:
+        return _add(rt, conn, name, role, password)
+
+
+def _add(rt: Runtime, conn: Connection, name: str, role: Role, password: str) -> int:
     name = name.strip()
     if not name or len(name) > 100:
         raise Invalid("a moderator's name has 1 to 100 characters", field="name")
     _check_password(password)
+    if moderators.get_by_name(conn, name) is not None:
+        raise Conflict("a moderator named {name} already exists", field="name", name=name)
+    return moderators.add(conn, name, role, _hasher.hash(password), rt.now())
+
+
+# An admin's changes to the team, from /mod/users: each one is written to the audit log
+# (the target's name in the note). The web layer checks the actor is an admin.
+
+
+def create_moderator(rt: Runtime, actor: Moderator, name: str, role: str, password: str) -> int:
+    chosen = _role(role)
     with rt.db.write() as conn:
-        if moderators.get_by_name(conn, name) is not None:
-            raise Conflict("a moderator named {name} already exists", field="name", name=name)
-        return moderators.add(conn, name, role, _hasher.hash(password), rt.now())
+        moderator_id = _add(rt, conn, name, chosen, password)
+        _audit(rt, conn, actor, "moderator-add", f"{name.strip()} ({chosen.value})")
+    return moderator_id
+
+
+def change_role(rt: Runtime, actor: Moderator, moderator_id: int, role: str) -> None:
+    chosen = _role(role)
+    with rt.db.write() as conn:
+        target = _other(conn, actor, moderator_id)
+        if target.role != chosen:
+            moderators.set_role(conn, target.id, chosen)
+            _audit(rt, conn, actor, "moderator-role", f"{target.name} ({chosen.value})")
+
+
+def set_disabled(rt: Runtime, actor: Moderator, moderator_id: int, disabled: bool) -> None:
+    """A disabled moderator's session and API token stop working at once."""
+    with rt.db.write() as conn:
+        target = _other(conn, actor, moderator_id)
+        if target.disabled != disabled:
+            moderators.set_disabled(conn, target.id, disabled)
+            action = "moderator-disable" if disabled else "moderator-enable"
+            _audit(rt, conn, actor, action, target.name)
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise Invalid("the role is 'moderator' or 'admin'", field="role") from None
+
+
+def _other(conn: Connection, actor: Moderator, moderator_id: int) -> Moderator:
+    """The account to change; never one's own, so there is always an admin left."""
+    target = moderators.get(conn, moderator_id)
+    if target is None:
+        raise NotFound("no such moderator", field="id")
+    if target.id == actor.id:
+        raise Conflict("you cannot change your own account", field="id", code="own_account")
+    return target
+
+
+def _audit(rt: Runtime, conn: Connection, actor: Moderator, action: str, note: str) -> None:
+    audit.record(conn, at=rt.now(), action=action, moderator_id=actor.id, note=note)
 
 
 def set_password(rt: Runtime, name: str, password: str) -> None:

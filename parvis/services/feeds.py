@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from parvis.domain.thread import Thread
-from parvis.errors import NotFound
 from parvis.services.runtime import Runtime
 from parvis.services.validation import clean_uri
 from parvis.store import feeds, threads
@@ -12,13 +11,14 @@ from parvis.store.feeds import FeedEntry
 FEED_SIZE = 50
 
 
-def thread_feed(rt: Runtime, uri: str) -> tuple[Thread, list[FeedEntry]]:
+def thread_feed(rt: Runtime, uri: str) -> tuple[str, Thread | None, list[FeedEntry]]:
+    """The article's URI, the article when it has comments, and its latest published ones.
+    An article nobody commented yet has an empty feed (a reader may subscribe early)."""
     uri = clean_uri(rt, uri)
     with rt.db.read() as conn:
         thread = threads.get_by_uri(conn, uri)
-        if thread is None:
-            raise NotFound("no comments on this article yet", field="uri")
-        return thread, feeds.published(conn, thread.id, FEED_SIZE)
+        entries = feeds.published(conn, thread.id, FEED_SIZE) if thread else []
+    return uri, thread, entries
 
 
 def latest_feed(rt: Runtime) -> list[FeedEntry]:

@@ -8,7 +8,7 @@ links. Imported comments are published: they were moderated where they come from
 
 Streaming: the file is read line by line and written in batches of `batch_size`, one
 transaction each; only the id map (source id -> Parvis id and root) stays in memory,
-24 bytes a comment in arrays while the source ids increase (the usual export order).
+32 bytes a comment in arrays while the source ids increase (the usual export order).
 A bad line is reported with its number and skipped; it never stops the import.
 """
 

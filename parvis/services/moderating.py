@@ -10,7 +10,7 @@ from parvis.domain.thread import Thread
 from parvis.errors import Conflict, Invalid, NotFound
 from parvis.services import notifications
 from parvis.services.runtime import Runtime
-from parvis.store import audit, comments, threads
+from parvis.store import audit, comments, reports, threads
 from parvis.store.comments import EVERYTHING, QueueFilter, QueueOrder
 from parvis.store.moderators import Moderator
 
@@ -22,6 +22,8 @@ class Action(StrEnum):
 
 BULK_NOTE = "sans signalement"
 UNDO_SECONDS = 10
+# Audit actions after which a comment has already been announced to its followers.
+ANNOUNCING_ACTIONS = ("approve", "auto-approve", "report-hide", "reports-dismiss")
 HISTORY_SIZE = 200  # recent comments looked at to build the authors' history of a queue page
 _TARGET = {Action.APPROVE: CommentStatus.PUBLISHED, Action.REJECT: CommentStatus.REJECTED}
 
@@ -67,8 +69,12 @@ def decide(
                     field="parent",
                     code="parent_not_published",
                 )
+        # Followers hear of a comment once: not again when a comment hidden by readers'
+        # reports, or an undone approval, is approved anew.
+        announced = audit.has_action(conn, comment_id, ANNOUNCING_ACTIONS)
         comments.set_status(conn, comment_id, target, now)
-        if target == CommentStatus.PUBLISHED:
+        reports.resolve(conn, comment.thread_id, comment_id, now)  # a moderator looked at it
+        if target == CommentStatus.PUBLISHED and not announced:
             notifications.comment_published(rt, conn, comment_id)
         top = (
             max(comment.verdict.flags, key=lambda f: f.score, default=None)

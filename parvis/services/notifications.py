@@ -118,8 +118,11 @@ def housekeeping(rt: Runtime) -> None:
         )
     if due:
         purged = purge_unconfirmed(rt)
-        if purged:
-            log.info("purged %d unconfirmed subscriptions", purged)
+        keep = now - timedelta(days=rt.settings.mail.keep_sent_days)
+        with rt.db.write() as conn:
+            forgotten = outbox.delete_sent_before(conn, keep)
+        if purged or forgotten:
+            log.info("purged %d unconfirmed subscriptions, %d old sent mails", purged, forgotten)
 
 
 def _seconds(n: int) -> timedelta:

@@ -76,6 +76,8 @@ def follow(
     address = clean_email(email)
     if address is None:
         raise Invalid("please give your e-mail address", field="email", code="email_missing")
+    local, _, domain = address.rpartition("@")
+    address = f"{local}@{domain.lower()}"  # domains are case-insensitive: one subscription
     chosen = clean_mode(mode)
     lang = lang if lang in LANGUAGES else rt.settings.site.language
     enforce_rate_limit(rt, f"follow:{rt.client_hash(client)}", *FOLLOW_LIMIT)
@@ -88,13 +90,10 @@ def follow(
 
             check_new_uri(rt, uri)
             thread = threads.get_or_create(conn, uri, _title_from_uri(uri), now)
-        existing = subscriptions.find(conn, thread.id, address)
-        if existing is None:
-            subscription_id = subscriptions.add(conn, thread.id, address, chosen.value, lang, now)
-        else:
-            subscription_id = existing.id
-            if existing.confirmed is None:
-                subscriptions.renew(conn, subscription_id, lang, now)
+        sub = subscriptions.add(conn, thread.id, address, chosen.value, lang, now)
+        subscription_id = sub.id
+        if sub.confirmed is None:  # asked again before confirming: the link's life restarts
+            subscriptions.renew(conn, subscription_id, lang, now)
         hours = rt.settings.notify.confirm_ttl // 3600
         content = mails.confirm(rt, lang, thread, _confirm_link(rt, subscription_id, chosen), hours)
         outbox.enqueue(conn, [render("confirm", address, content)], now)

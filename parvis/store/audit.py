@@ -52,6 +52,17 @@ def for_comment(conn: Connection, comment_id: int) -> list[AuditEntry]:
     return _entries(conn, audit_log.c.comment_id == comment_id, limit=1000)
 
 
+def has_action(conn: Connection, comment_id: int, actions: tuple[str, ...]) -> bool:
+    return (
+        conn.execute(
+            select(audit_log.c.id)
+            .where(audit_log.c.comment_id == comment_id, audit_log.c.action.in_(actions))
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
 def last_decision(conn: Connection, moderator_id: int, comment_id: int) -> AuditEntry | None:
     """The moderator's latest approve/reject of this comment (what an undo takes back)."""
     found = _entries(

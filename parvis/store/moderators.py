@@ -81,3 +81,9 @@ def set_token_hash(conn: Connection, moderator_id: int, token_hash: str | None) 
 
 def all_(conn: Connection) -> list[Moderator]:
     return [_moderator(r) for r in conn.execute(select(moderators).order_by(moderators.c.name))]
+
+
+def set_disabled(conn: Connection, moderator_id: int, disabled: bool) -> None:
+    conn.execute(
+        update(moderators).where(moderators.c.id == moderator_id).values(disabled=disabled)
+    )

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, literal, select, update
 
+from parvis.store.db import insert as upsert
 from parvis.store.db import utc
 from parvis.store.schema import comments, digest_items, subscriptions, threads
 
@@ -49,14 +50,19 @@ def find(conn: Connection, thread_id: int, email: str) -> Subscription | None:
     return _subscription(row) if row else None
 
 
-def add(conn: Connection, thread_id: int, email: str, mode: str, lang: str, now: datetime) -> int:
-    result = conn.execute(
-        subscriptions.insert().values(
-            thread_id=thread_id, email=email, mode=mode, lang=lang, created=now, confirmed=None
-        )
+def add(
+    conn: Connection, thread_id: int, email: str, mode: str, lang: str, now: datetime
+) -> Subscription:
+    """The address's subscription to the article: created unconfirmed, or the existing one
+    (race-safe: two requests at once both get the one row)."""
+    conn.execute(
+        upsert(conn, subscriptions)
+        .values(thread_id=thread_id, email=email, mode=mode, lang=lang, created=now, confirmed=None)
+        .on_conflict_do_nothing(index_elements=["thread_id", "email"])
     )
-    assert result.inserted_primary_key is not None
-    return int(result.inserted_primary_key[0])
+    found = find(conn, thread_id, email)
+    assert found is not None
+    return found
 
 
 def renew(conn: Connection, subscription_id: int, lang: str, now: datetime) -> None:

@@ -69,8 +69,10 @@ def set_mode(conn: Connection, thread_id: int, mode: ModerationMode | None) -> N
     )
 
 
-def latest(conn: Connection, limit: int) -> list[Thread]:
-    rows = conn.execute(select(threads).order_by(threads.c.id.desc()).limit(limit)).all()
+def latest(conn: Connection, limit: int, offset: int = 0) -> list[Thread]:
+    rows = conn.execute(
+        select(threads).order_by(threads.c.id.desc()).limit(limit).offset(offset)
+    ).all()
     return [_thread(r) for r in rows]
 
 

@@ -17,9 +17,23 @@ from parvis.notify.worker import BackgroundWorker
 from parvis.services import notifications
 from parvis.services.runtime import Runtime
 from parvis.web import errors
-from parvis.web.api import check, comments, counts, moderation, openapi
+from parvis.web.api import check, comments, counts, moderation, openapi, reports
+from parvis.web.api import threads as threads_api
 from parvis.web.cache import ReadCache
-from parvis.web.pages import feeds, follow, home, mailqueue, thread
+from parvis.web.pages import (
+    articles,
+    audit,
+    bans,
+    feeds,
+    follow,
+    home,
+    mailqueue,
+    report,
+    reports_queue,
+    stats,
+    thread,
+    users,
+)
 from parvis.web.pages import moderation as moderation_pages
 from parvis.web.templating import Templates
 
@@ -85,9 +99,19 @@ def create_app(rt: Runtime) -> Starlette:
         *follow.routes,
         *feeds.routes,
         *mailqueue.routes,
+        *audit.routes,
+        *stats.routes,
+        *users.routes,
+        *reports.routes,
+        *report.routes,
+        *reports_queue.routes,
+        *bans.routes,
+        *articles.routes,
+        *threads_api.routes,
         Mount("/static", StaticFiles(packages=[("parvis.web", "static")]), name="static"),
     ]
     middleware = [
+        Middleware(ReadCache, seconds=rt.settings.server.read_cache_seconds),  # outermost
         Middleware(SecurityHeaders),
         Middleware(
             CORSMiddleware,
@@ -96,7 +120,6 @@ def create_app(rt: Runtime) -> Starlette:
             allow_headers=["Content-Type", "X-Parvis-Edit-Token", "Authorization"],
             max_age=600,
         ),
-        Middleware(ReadCache, seconds=rt.settings.server.read_cache_seconds),
     ]
     app = Starlette(
         routes=routes,

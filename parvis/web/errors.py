@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from parvis.errors import ParvisError, RateLimited
 from parvis.i18n import pick_language, translations
@@ -26,8 +27,11 @@ def localised_message(exc: ParvisError, lang: str) -> str:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
-        "accept", ""
+    path = request.url.path
+    return (
+        path.startswith("/api/")
+        or path.endswith(".json")
+        or "application/json" in request.headers.get("accept", "")
     )
 
 
@@ -68,6 +72,9 @@ def error_response(
 
 async def parvis_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ParvisError)
+    if exc.code == "login_required" and not _wants_json(request):
+        # A moderators' page opened without a session (web/auth.py): log in, then come back.
+        return RedirectResponse(f"/mod/login?next={quote(request.url.path)}", status_code=303)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
     return error_response(
         request,

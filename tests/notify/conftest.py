@@ -200,9 +200,14 @@ def publish(rt: Runtime, mod: Moderator, **kw: Any) -> int:
 
 
 def login(client: TestClient, name: str, password: str = PASSWORD) -> str:
-    """Log in; return the page's CSRF token."""
-    r = client.post("/mod/login", data={"name": name, "password": password, "next": "/mod/queue"})
-    assert r.status_code == 200, r.text
-    m = re.search(r'name="csrf" value="([^"]+)"', r.text)
-    assert m
+    """Log in; return the CSRF token of the session (read off the alerts page)."""
+    r = client.post(
+        "/mod/login",
+        data={"name": name, "password": password, "next": "/mod/alerts"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    page = client.get("/mod/alerts")
+    m = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert m, page.text
     return m.group(1)

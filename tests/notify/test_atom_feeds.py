@@ -46,5 +46,6 @@ def test_the_article_feed_and_the_latest_feed(
     assert f"comment-{waiting}<" not in r.text
     latest = ET.fromstring(client.get("/feed/latest.atom").content)
     assert len(latest.findall(f"{A}entry")) == 2
-    assert client.get("/feed/thread.atom", params={"uri": "/nowhere"}).status_code == 404
+    empty = client.get("/feed/thread.atom", params={"uri": "/nowhere"})
+    assert empty.status_code == 200 and ET.fromstring(empty.content).findall(f"{A}entry") == []
     assert client.get("/feed/thread.atom").status_code == 400

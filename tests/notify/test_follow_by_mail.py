@@ -152,3 +152,18 @@ def test_the_confirmation_mail_is_in_the_readers_language(
     (en,) = smtp.to("en@example.net")
     assert fr["Subject"].startswith("Confirmez") and en["Subject"].startswith("Confirm:")
     assert fr["Message-ID"] != en["Message-ID"]
+
+
+def test_asking_twice_keeps_one_subscription_and_a_confirmed_reader_may_switch_to_digest(
+    client: TestClient, rt: Runtime, smtp: SmtpServer, moderator: Moderator
+) -> None:
+    follow_and_confirm(client, rt, smtp)
+    client.post(
+        "/api/v1/subscriptions", json={"uri": "/a", "email": "lea@EXAMPLE.net", "mode": "digest"}
+    )
+    assert subscribed(rt) == 1
+    drain(rt)
+    token = link(smtp.to(READER)[-1], "/follow/confirm").split("t=", 1)[1]
+    client.post("/follow/confirm", data={"t": token})
+    publish(rt, moderator, text="Pour le résumé.")
+    assert drain(rt).sent == 0  # now in the daily digest, not immediate

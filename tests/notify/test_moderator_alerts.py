@@ -23,7 +23,7 @@ MAX = "max@example.org"
 
 @pytest.fixture
 def settings(db_url: str, smtp: SmtpServer) -> Settings:
-    notify = {"queue_threshold": 3, "queue_max_wait": 1800, "alert_repeat": 3600}
+    notify: dict[str, object] = {"queue_threshold": 3, "queue_max_wait": 1800, "alert_repeat": 3600}
     return mail_settings(db_url, smtp.port, notify=notify)
 
 

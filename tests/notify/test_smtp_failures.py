@@ -119,3 +119,38 @@ def test_admins_see_dead_mails_and_retry_them_moderators_may_not(
     )
     assert drain(rt).sent == 2
     assert statuses(rt) == [("sent", 1), ("sent", 1)]
+
+
+def test_sent_mails_are_forgotten_after_keep_sent_days(
+    rt: Runtime, smtp: SmtpServer, clock: Clock
+) -> None:
+    enqueue(rt, 2)
+    drain(rt)
+    assert statuses(rt) == [("sent", 1), ("sent", 1)]
+    clock.advance(days=rt.settings.mail.keep_sent_days, seconds=120)
+    drain(rt)  # the worker's periodic jobs
+    assert statuses(rt) == []
+
+
+def test_a_server_that_never_answers_times_out_and_is_retried(
+    db_url: str, rt: Runtime, clock: Clock
+) -> None:
+    import socket
+
+    from parvis.notify.worker import Worker
+    from tests.notify.conftest import mail_settings
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(5)  # accepts connections, never greets
+    try:
+        settings = mail_settings(db_url, silent.getsockname()[1], timeout=0.3)
+        enqueue(rt, 3)
+        stats = Worker(rt.db, settings, rt.now, name="impatient").drain()
+    finally:
+        silent.close()
+    assert (stats.sent, stats.retried, stats.dead) == (0, 1, 0)
+    assert [s for s, _ in statuses(rt)] == ["pending"] * 3
+    with rt.db.read() as conn:
+        first = outbox.get(conn, 1)
+    assert first is not None and "timeout" in (first.last_error or "")

@@ -159,7 +159,7 @@ def test_two_workers_on_postgresql_send_each_of_1000_mails_once(
 
 
 def test_throughput_of_one_worker(rt: Runtime, smtp: SmtpServer) -> None:
-    n = 500
+    n = 300
     enqueue(rt.db, n, rt.now())
     started = time.perf_counter()
     stats = drain(rt)

@@ -189,7 +189,7 @@ def test_bulk_decision_from_the_queue(moderator_client: TestClient, demo: str, r
         data={"csrf": _csrf(html), "ids": ids[:2], "action": "approve"},
         headers={"Accept": "application/json"},
     )
-    assert r.json() == {"done": [{"id": int(i), "status": "published"} for i in ids[:2]]}
+    assert r.json()["done"] == [{"id": int(i), "status": "published"} for i in ids[:2]]
     assert moderator_client.get("/mod/queue").text.count('class="parvis-queue-item"') == 3
     assert "49 commentaires" in moderator_client.get("/thread", params={"uri": demo}).text
 
@@ -288,3 +288,25 @@ def test_another_readers_comment_cannot_be_edited_without_its_cookie(client: Tes
         data={"uri": "/article", "csrf": _csrf(page), "id": comment_id, "text": "Pirate."},
     )
     assert denied.status_code == 401
+
+
+def test_undo_from_the_queue_without_javascript(moderator_client: TestClient, demo: str) -> None:
+    html = moderator_client.get("/mod/queue").text
+    first = re.findall(r'name="ids" value="(\d+)"', html)[0]
+    r = moderator_client.post(
+        f"/mod/decide?one={first}",
+        data={"csrf": _csrf(html), "action": "approve", f"note-{first}": "ok"},
+    )
+    assert 'action="/mod/undo"' in r.text and "Annuler" in r.text
+    back = moderator_client.post("/mod/undo", data={"csrf": _csrf(r.text), "id": first})
+    assert f'id="q{first}"' in back.text
+
+
+def test_queue_filters_and_help_are_on_the_page(moderator_client: TestClient, demo: str) -> None:
+    html = moderator_client.get("/mod/queue").text
+    assert 'name="author"' in html and 'name="older"' in html and 'id="parvis-help"' in html
+    author = re.search(r'class="parvis-author" title="[^"]*">([^<]+)</a>', html).group(1)  # type: ignore[union-attr]
+    filtered = moderator_client.get("/mod/queue", params={"author": author}).text
+    assert (
+        0 < filtered.count('class="parvis-queue-item"') <= html.count('class="parvis-queue-item"')
+    )

@@ -7,23 +7,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from parvis.errors import Unauthorized
-from parvis.services import accounts, moderating
-from parvis.store.moderators import Moderator
+from parvis.services import moderating
 from parvis.web.api.schemas import DecisionIn, DecisionOut
-from parvis.web.http import bearer_token, json_response, read_json, runtime
-
-
-async def token_moderator(request: Request) -> Moderator:
-    token = bearer_token(request)
-    moderator = (
-        await run_in_threadpool(accounts.moderator_for_token, runtime(request), token)
-        if token
-        else None
-    )
-    if moderator is None:
-        raise Unauthorized("a moderator's API token is required (Authorization: Bearer TOKEN)")
-    return moderator
+from parvis.web.auth import token_moderator
+from parvis.web.http import json_response, read_json, runtime
 
 
 async def decide(request: Request) -> Response:

@@ -25,6 +25,12 @@ _STRUCTS = [
     s.VerdictOut,
     s.DecisionOut,
     s.ErrorOut,
+    s.SubscriptionIn,
+    s.SubscriptionOut,
+    s.ReportIn,
+    s.ReportOut,
+    s.ArticleIn,
+    s.ArticleOut,
 ]
 
 
@@ -157,6 +163,52 @@ def document() -> dict[str, Any]:
                         "200": _json(s.VerdictOut, "flags with evidence, scores"),
                         "400": _ERROR,
                         "429": _ERROR,
+                    },
+                },
+            },
+            "/api/v1/subscriptions": {
+                "post": {
+                    "summary": "Follow an article by mail: a confirmation link is mailed first",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref(s.SubscriptionIn)}},
+                    },
+                    "responses": {
+                        "202": _json(s.SubscriptionOut, "the confirmation mail is queued"),
+                        "400": _ERROR,
+                        "403": _ERROR,
+                        "429": _ERROR,
+                    },
+                },
+            },
+            "/api/v1/reports": {
+                "post": {
+                    "summary": "Report a published comment, or the article, to the moderators",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref(s.ReportIn)}},
+                    },
+                    "responses": {
+                        "202": _json(s.ReportOut, "received (a repeated report is not counted)"),
+                        "400": _ERROR,
+                        "404": _ERROR,
+                        "429": _ERROR,
+                    },
+                },
+            },
+            "/api/v1/threads": {
+                "put": {
+                    "summary": "Register or update an article (title, text) from the CMS",
+                    "security": [{"moderatorToken": []}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref(s.ArticleIn)}},
+                    },
+                    "responses": {
+                        "200": _json(s.ArticleOut, "the article"),
+                        "400": _ERROR,
+                        "401": _ERROR,
+                        "403": _ERROR,
                     },
                 },
             },

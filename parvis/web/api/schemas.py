@@ -16,6 +16,17 @@ class CommentIn(msgspec.Struct):
     notify_replies: bool = False  # mail the author when a reply is published (needs email)
 
 
+class SubscriptionIn(msgspec.Struct):
+    uri: str
+    email: str
+    mode: str = "immediate"  # or "digest": one mail a day
+    lang: str | None = None  # the mails' language; default: the request's
+
+
+class SubscriptionOut(msgspec.Struct):
+    status: str  # "confirmation_sent"
+
+
 class CommentEdit(msgspec.Struct):
     text: str
 
@@ -96,3 +107,28 @@ class ErrorDetail(msgspec.Struct):
 
 class ErrorOut(msgspec.Struct):
     error: ErrorDetail
+
+
+class ReportIn(msgspec.Struct):
+    uri: str
+    reason: str  # a public charter rule id, "spam" or "other"
+    comment: int | None = None  # None: report the article itself
+    note: str | None = None  # a few words, needed with "other" (300 characters at most)
+
+
+class ReportOut(msgspec.Struct):
+    status: str  # always "received": a reader is never told more
+    message: str
+
+
+class ArticleIn(msgspec.Struct):
+    uri: str
+    title: str
+    text: str | None = None
+
+
+class ArticleOut(msgspec.Struct):
+    uri: str
+    title: str
+    closed: bool
+    mode: str | None

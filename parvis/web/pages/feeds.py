@@ -9,7 +9,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -58,21 +58,21 @@ def atom(
         _sub(author, "name", e.author)
         _sub(entry, "link", rel="alternate", href=_thread_link(base, e.uri, e.id), type="text/html")
         _sub(entry, "content", e.html, type="html")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(
-        feed, encoding="utf-8", xml_declaration=False
-    )
+    body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body
 
 
 async def thread_feed(request: Request) -> Response:
     rt = runtime(request)
     base = rt.settings.server.public_url.rstrip("/")
-    thread, entries = await run_in_threadpool(feeds.thread_feed, rt, required_uri(request))
+    uri, thread, entries = await run_in_threadpool(feeds.thread_feed, rt, required_uri(request))
+    host = urlsplit(base).hostname or "localhost"
     body = atom(
         base,
-        f"tag:{urlsplit(base).hostname or 'localhost'},2025:thread-{thread.id}",
-        thread.title or thread.uri,
-        f"{base}/feed/thread.atom?{urlencode({'uri': thread.uri})}",
-        _thread_link(base, thread.uri),
+        f"tag:{host},2025:thread:{quote(uri, safe='')}",
+        (thread.title if thread else "") or uri,
+        f"{base}/feed/thread.atom?{urlencode({'uri': uri})}",
+        _thread_link(base, uri),
         entries,
     )
     return Response(body, media_type=MEDIA_TYPE, headers={"Cache-Control": "public, max-age=60"})

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import msgspec
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -13,15 +12,9 @@ from starlette.routing import Route
 
 from parvis.errors import Forbidden, Invalid, ParvisError
 from parvis.services import subscriptions
+from parvis.web.api.schemas import SubscriptionIn, SubscriptionOut
 from parvis.web.csrf import check_reader_form
 from parvis.web.http import client_address, first, json_response, read_form, read_json, runtime
-
-
-class SubscriptionIn(msgspec.Struct):
-    uri: str
-    email: str
-    mode: str = "immediate"  # or "digest"
-    lang: str | None = None
 
 
 def _back(uri: str, state: str) -> Response:
@@ -67,7 +60,7 @@ async def follow_api(request: Request) -> Response:
         body.lang or request.app.state.templates.language(request),
         client_address(request),
     )
-    return json_response({"status": "confirmation_sent"}, status=202)
+    return json_response(SubscriptionOut("confirmation_sent"), status=202)
 
 
 def _token(request: Request, form: dict[str, list[str]] | None = None) -> str:

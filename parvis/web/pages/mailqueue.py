@@ -11,60 +11,50 @@ from starlette.routing import Route
 from parvis.errors import ParvisError
 from parvis.services import mailqueue
 from parvis.store.alerts import AlertKind
+from parvis.store.moderators import Moderator, Role
+from parvis.web.auth import check_csrf, csrf_token, require_admin, require_moderator, requires
 from parvis.web.errors import localised_message
 from parvis.web.http import first, query_int, read_form, runtime
-from parvis.web.pages.moderation import (
-    SESSION_COOKIE,
-    _check_csrf,
-    _login_redirect,
-    current_moderator,
-)
 
 
-def _csrf(request: Request) -> str:
-    return runtime(request).tokens.csrf(request.cookies.get(SESSION_COOKIE, ""))
-
-
+@requires(Role.ADMIN)
 async def outbox_page(request: Request) -> Response:
-    moderator = await current_moderator(request)
-    if moderator is None:
-        return _login_redirect(request)
+    moderator = await require_admin(request)
     counts, dead = await run_in_threadpool(mailqueue.overview, runtime(request), moderator)
-    return request.app.state.templates.response(
+    response: Response = request.app.state.templates.response(
         request,
         "mod/outbox.html",
         {
             "moderator": moderator,
             "counts": counts,
             "dead": dead,
-            "csrf": _csrf(request),
+            "csrf": csrf_token(request),
             "retried": query_int(request, "retried"),
         },
     )
+    return response
 
 
+@requires(Role.ADMIN)
 async def retry(request: Request) -> Response:
-    moderator = await current_moderator(request)
-    if moderator is None:
-        return _login_redirect(request)
+    moderator = await require_admin(request)
     form = await read_form(request)
-    _check_csrf(request, form)
+    check_csrf(request, form)
     ids = [int(i) for i in form.get("ids", []) if i.isdigit()]
     n = await run_in_threadpool(mailqueue.retry, runtime(request), moderator, ids)
     return RedirectResponse(f"/mod/outbox?retried={n}", status_code=303)
 
 
+@requires(Role.MODERATOR)
 async def alerts_page(request: Request) -> Response:
-    moderator = await current_moderator(request)
-    if moderator is None:
-        return _login_redirect(request)
+    moderator = await require_moderator(request)
     prefs = await run_in_threadpool(mailqueue.alert_prefs, runtime(request), moderator.id)
     return _alerts(request, moderator, prefs.email or "", prefs.kinds, None, saved=False)
 
 
 def _alerts(
     request: Request,
-    moderator: object,
+    moderator: Moderator,
     email: str,
     kinds: frozenset[AlertKind] | set[str],
     error: str | None,
@@ -72,7 +62,7 @@ def _alerts(
     status: int = 200,
 ) -> Response:
     rt = runtime(request)
-    return request.app.state.templates.response(
+    response: Response = request.app.state.templates.response(
         request,
         "mod/alerts.html",
         {
@@ -81,20 +71,20 @@ def _alerts(
             "kinds": {str(k) for k in kinds},
             "error": error,
             "saved": saved,
-            "csrf": _csrf(request),
+            "csrf": csrf_token(request),
             "threshold": rt.settings.notify.queue_threshold,
             "max_wait": rt.settings.notify.queue_max_wait // 60,
         },
         status=status,
     )
+    return response
 
 
+@requires(Role.MODERATOR)
 async def save_alerts(request: Request) -> Response:
-    moderator = await current_moderator(request)
-    if moderator is None:
-        return _login_redirect(request)
+    moderator = await require_moderator(request)
     form = await read_form(request)
-    _check_csrf(request, form)
+    check_csrf(request, form)
     email = first(form, "email")
     kinds = set(form.get("alerts", []))
     try:

@@ -2,47 +2,34 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from datetime import timedelta
+from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from parvis.errors import Forbidden, ParvisError
+from parvis.errors import ParvisError
 from parvis.services import accounts, moderating
 from parvis.services.limits import enforce_rate_limit
-from parvis.store.comments import QueueOrder
-from parvis.store.moderators import Moderator
+from parvis.store.comments import QueueFilter, QueueOrder
+from parvis.store.moderators import Role
+from parvis.web.auth import (
+    SESSION_COOKIE,
+    check_csrf,
+    csrf_token,
+    require_moderator,
+    requires,
+)
 from parvis.web.errors import localised_message
 from parvis.web.http import client_address, first, json_response, query_int, read_form, runtime
 
-SESSION_COOKIE = "parvis_session"
 LOGIN_ATTEMPTS = 10  # per client and name, per 10 minutes
-
-
-async def current_moderator(request: Request) -> Moderator | None:
-    rt = runtime(request)
-    value = request.cookies.get(SESSION_COOKIE)
-    data = rt.tokens.read_session(value, rt.settings.security.session_max_age) if value else None
-    if data is None:
-        return None
-    return await run_in_threadpool(accounts.moderator_by_id, rt, int(data["m"]))
-
-
-def _login_redirect(request: Request) -> Response:
-    return RedirectResponse(f"/mod/login?next={quote(request.url.path)}", status_code=303)
 
 
 async def _form(request: Request) -> dict[str, list[str]]:
     return await read_form(request)
-
-
-def _check_csrf(request: Request, form: dict[str, list[str]]) -> None:
-    rt = runtime(request)
-    session = request.cookies.get(SESSION_COOKIE, "")
-    if not session or not rt.tokens.check_csrf(session, first(form, "csrf")):
-        raise Forbidden("the form has expired; please send it again", code="csrf")
 
 
 async def login_page(request: Request) -> Response:
@@ -92,26 +79,23 @@ async def login(request: Request) -> Response:
     return response
 
 
+@requires(Role.MODERATOR)
 async def logout(request: Request) -> Response:
     form = await _form(request)
-    _check_csrf(request, form)
+    check_csrf(request, form)
     response = RedirectResponse("/mod/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 
+@requires(Role.MODERATOR)
 async def queue_page(request: Request) -> Response:
-    moderator = await current_moderator(request)
-    if moderator is None:
-        return _login_redirect(request)
+    moderator = await require_moderator(request)
     rt = runtime(request)
     offset = max(0, query_int(request, "offset", 0) or 0)
     order = QueueOrder.OLDEST if request.query_params.get("order") == "oldest" else QueueOrder.RISK
-    rule = request.query_params.get("rule") or None
-    rules = [r.id for r in rt.charter.rules]
-    if rule not in (None, "none", *rules):
-        rule = None
-    items, total = await run_in_threadpool(moderating.queue, rt, 50, offset, order, rule)
+    where, filters = _queue_filter(request)
+    items, total = await run_in_threadpool(moderating.queue, rt, 50, offset, order, where)
     return request.app.state.templates.response(
         request,
         "mod/queue.html",
@@ -121,21 +105,48 @@ async def queue_page(request: Request) -> Response:
             "total": total,
             "offset": offset,
             "order": order.value,
-            "rule": rule,
-            "rules": rules,
-            "csrf": rt.tokens.csrf(request.cookies.get(SESSION_COOKIE, "")),
+            "rule": where.rule,
+            "rules": [r.id for r in rt.charter.rules],
+            "filters": filters,
+            "filter_query": urlencode(filters),
+            "rule_base": urlencode({k: v for k, v in filters.items() if k != "rule"}),
+            "undo": query_int(request, "undo"),
+            "undo_seconds": moderating.UNDO_SECONDS,
+            "csrf": csrf_token(request),
             "done": query_int(request, "done"),
             "skipped": query_int(request, "skipped"),
         },
     )
 
 
+def _queue_filter(request: Request) -> tuple[QueueFilter, dict[str, str]]:
+    """The queue's filters from the query string; unknown values are ignored."""
+    rt = runtime(request)
+    params = request.query_params
+    rule = params.get("rule") or None
+    if rule not in (None, "none", *(r.id for r in rt.charter.rules)):
+        rule = None
+    thread_id = query_int(request, "thread")
+    author = (params.get("author") or "").strip() or None
+    hours = query_int(request, "older")
+    older_than = rt.now() - timedelta(hours=hours) if hours and hours > 0 else None
+    kept = {
+        "rule": rule,
+        "thread": thread_id,
+        "author": author,
+        "older": hours if older_than else None,
+    }
+    return (
+        QueueFilter(rule=rule, thread_id=thread_id, author=author, older_than=older_than),
+        {k: str(v) for k, v in kept.items() if v},
+    )
+
+
+@requires(Role.MODERATOR)
 async def approve_unflagged(request: Request) -> Response:
     """One action: approve every pending comment the engine checked and flagged nothing on."""
-    moderator = await current_moderator(request)
-    if moderator is None:
-        return _login_redirect(request)
-    _check_csrf(request, await _form(request))
+    moderator = await require_moderator(request)
+    check_csrf(request, await _form(request))
     approved, skipped = await run_in_threadpool(
         moderating.approve_unflagged, runtime(request), moderator
     )
@@ -144,27 +155,41 @@ async def approve_unflagged(request: Request) -> Response:
     return RedirectResponse(f"/mod/queue?done={approved}&skipped={skipped}", status_code=303)
 
 
+@requires(Role.MODERATOR)
 async def decide(request: Request) -> Response:
     """One or many decisions. Answers JSON to the page's script, a redirect to a plain form."""
-    moderator = await current_moderator(request)
-    if moderator is None:
-        return _login_redirect(request)
+    moderator = await require_moderator(request)
     form = await _form(request)
-    _check_csrf(request, form)
+    check_csrf(request, form)
     rt = runtime(request)
     one = query_int(request, "one")  # a single item's own button
     ids = [one] if one else [int(i) for i in form.get("ids", []) if i.isdigit()]
     action = first(form, "action")
-    note = first(form, "note") or None
     done = []
     for comment_id in ids:
+        # A private note per item (note-ID), or one for the whole selection.
+        note = first(form, f"note-{comment_id}") or first(form, "note") or None
         comment = await run_in_threadpool(
             moderating.decide, rt, moderator, comment_id, action, note
         )
         done.append({"id": comment.id, "status": comment.status.value})
     if "application/json" in request.headers.get("accept", ""):
-        return json_response({"done": done})
-    return RedirectResponse(f"/mod/queue?done={len(done)}", status_code=303)
+        return json_response({"done": done, "undo_seconds": moderating.UNDO_SECONDS})
+    undo = f"&undo={done[0]['id']}" if len(done) == 1 else ""
+    return RedirectResponse(f"/mod/queue?done={len(done)}{undo}", status_code=303)
+
+
+@requires(Role.MODERATOR)
+async def undo(request: Request) -> Response:
+    """Take back one's last decision on a comment, within a few seconds."""
+    moderator = await require_moderator(request)
+    form = await _form(request)
+    check_csrf(request, form)
+    comment_id = int(first(form, "id")) if first(form, "id").isdigit() else 0
+    comment = await run_in_threadpool(moderating.undo, runtime(request), moderator, comment_id)
+    if "application/json" in request.headers.get("accept", ""):
+        return json_response({"id": comment.id, "status": comment.status.value})
+    return RedirectResponse(f"/mod/queue#q{comment.id}", status_code=303)
 
 
 routes = [
@@ -173,5 +198,6 @@ routes = [
     Route("/mod/logout", logout, methods=["POST"]),
     Route("/mod/queue", queue_page, methods=["GET"]),
     Route("/mod/decide", decide, methods=["POST"]),
+    Route("/mod/undo", undo, methods=["POST"]),
     Route("/mod/approve-unflagged", approve_unflagged, methods=["POST"]),
 ]

@@ -136,10 +136,25 @@ def _find(comments: list[Any], comment_id: int) -> Any:
     return None
 
 
+async def _refused(request: Request, form: dict[str, str], uri: str, exc: ParvisError) -> Response:
+    """The page again, with what was typed and the reason next to its field. A refusal
+    that is not about the input (a forged form) keeps its own error page."""
+    if isinstance(exc, Forbidden):
+        raise exc
+    message = localised_message(exc, request.app.state.templates.language(request))
+    return await _render(
+        request,
+        form=form,
+        errors={exc.field or "form": message},
+        status=exc.status,
+        uri=uri,
+        error=message,
+    )
+
+
 async def post_form(request: Request) -> Response:
     """The form without JavaScript: on error the page comes back with what was typed."""
     rt = runtime(request)
-    templates = request.app.state.templates
     form = {k: v[0] for k, v in (await read_form(request)).items()}
     uri = form.get("uri", "")
     check_reader_form(request, form.get("csrf", ""))
@@ -152,17 +167,7 @@ async def post_form(request: Request) -> Response:
                 checking.check_text, rt, form.get("text", ""), client_address(request), uri
             )
         except ParvisError as exc:
-            if isinstance(exc, Forbidden):
-                raise
-            message = localised_message(exc, templates.language(request))
-            return await _render(
-                request,
-                form=form,
-                errors={exc.field or "form": message},
-                status=exc.status,
-                uri=uri,
-                error=message,
-            )
+            return await _refused(request, form, uri, exc)
         return await _render(request, form=form, errors={}, status=200, uri=uri, checked=verdict)
     try:
         data = posting.CommentInput(
@@ -176,18 +181,7 @@ async def post_form(request: Request) -> Response:
         )
         posted = await run_in_threadpool(posting.post_comment, rt, data, client_address(request))
     except ParvisError as exc:
-        if exc.status >= 500 or isinstance(exc, Forbidden):
-            raise
-        lang = templates.language(request)
-        message = localised_message(exc, lang)
-        return await _render(
-            request,
-            form=form,
-            errors={exc.field or "form": message},
-            status=exc.status,
-            uri=uri,
-            error=message,
-        )
+        return await _refused(request, form, uri, exc)
     query = urlencode({"uri": uri, "posted": posted.id, "status": posted.status.value})
     response = RedirectResponse(f"/thread?{query}#parvis-notice", status_code=303)
     set_edit_cookie(request, response, posted.id, posted.edit_token)

@@ -437,6 +437,48 @@
       });
     }
 
+    // "Alerter": the reasons form, cloned from the section's <template>, sent as JSON.
+    const reportForm = section.querySelector("template.parvis-report-template");
+    section.addEventListener("click", (e) => {
+      const link = e.target.closest && e.target.closest("a.parvis-report");
+      if (!link || !reportForm || !plainClick(e)) return;
+      e.preventDefault();
+      const where = link.closest(".parvis-comment-footer") || link.parentElement;
+      const open = where.nextElementSibling;
+      if (open && open.matches(".parvis-report-form")) return open.remove(), link.focus();
+      const f = reportForm.content.firstElementChild.cloneNode(true);
+      f.elements.comment.value = link.dataset.report;
+      where.after(f);
+      f.querySelector("input[type=radio]").focus();
+      const close = () => (f.remove(), link.focus());
+      f.querySelector(".parvis-cancel").addEventListener("click", close);
+      f.addEventListener("keydown", (ev) => ev.key === "Escape" && close());
+      f.addEventListener("submit", async (ev) => {
+        ev.preventDefault();
+        const reason = f.querySelector('[name="reason"]:checked');
+        const res = await fetch(base + "/api/v1/reports", {
+          method: "POST",
+          headers: headers({ "Content-Type": "application/json" }),
+          body: JSON.stringify({
+            uri, comment: parseInt(link.dataset.report, 10) || null,
+            reason: reason ? reason.value : "", note: f.elements.note.value || null,
+          }),
+        }).catch(() => null);
+        const answer = res && (await res.json().catch(() => null));
+        f.querySelectorAll(".parvis-error").forEach((p) => p.remove());
+        if (!res || !res.ok) {
+          const p = el("p", "parvis-error", (answer && answer.error && answer.error.message) || t.failed);
+          p.setAttribute("role", "alert");
+          return f.prepend(p);
+        }
+        const done = el("p", "parvis-notice parvis-report-thanks", (answer && answer.message) || t.reported);
+        done.setAttribute("role", "status");
+        done.tabIndex = -1;
+        f.replaceWith(done);
+        done.focus();
+      });
+    });
+
     // "Afficher les commentaires précédents": the next page, in place.
     section.addEventListener("click", async (e) => {
       const link = e.target.closest && e.target.closest("a.parvis-more");

@@ -1,6 +1,7 @@
 /* The moderation queue with the keyboard: j / k move between items, a approves,
- * r rejects the current item, x selects it. Decisions go to POST /mod/decide and answer
- * JSON; the page's plain buttons and forms keep working without this script. */
+ * r rejects the current item, x selects it, n writes a private note, u undoes the last
+ * decision for a few seconds, ? shows the keys. Decisions go to POST /mod/decide and
+ * answer JSON; the page's plain buttons and forms keep working without this script. */
 (() => {
   "use strict";
   const form = document.getElementById("parvis-queue");
@@ -12,6 +13,48 @@
   const boxes = () => [...form.querySelectorAll('input[name="ids"]')];
   let current = null;
   let decided = 0;
+  let last = null; // {item, before, id, timer}: what "u" can still put back
+  const help = document.getElementById("parvis-help");
+  const helpButton = document.querySelector(".parvis-help-button");
+  const toggleHelp = () => {
+    if (!help || !help.showModal) return;
+    if (help.open) help.close();
+    else help.showModal();
+  };
+  if (helpButton && help && help.showModal) {
+    helpButton.hidden = false;
+    helpButton.addEventListener("click", toggleHelp);
+  }
+
+  const undo = async () => {
+    if (!last) return;
+    const { item, before, id } = last;
+    clearTimeout(last.timer);
+    last = null;
+    const body = new URLSearchParams({ csrf: form.elements.csrf.value, id });
+    let ok = false;
+    try {
+      const res = await fetch("/mod/undo", {
+        method: "POST", headers: { Accept: "application/json" }, body, credentials: "same-origin",
+      });
+      ok = res.ok;
+    } catch (_) { /* reported below */ }
+    if (!ok) {
+      status.textContent = form.dataset.parvisUndoFailed;
+      return;
+    }
+    const list = form.querySelector(".parvis-queue-items");
+    if (before && before.parentNode === list) list.insertBefore(item, before);
+    else list.appendChild(item);
+    decided -= 1;
+    if (total) {
+      const n = (parseInt(total.dataset.total, 10) || 0) + 1;
+      total.dataset.total = n;
+      total.textContent = "(" + n + ")";
+    }
+    status.textContent = "#" + id + " : " + form.dataset.parvisUndone;
+    focus(item);
+  };
 
   const focus = (item) => {
     if (!item) return;
@@ -39,6 +82,8 @@
     const id = item.dataset.id;
     item.setAttribute("aria-busy", "true");
     const body = new URLSearchParams({ csrf: form.elements.csrf.value, ids: id, action });
+    const note = item.querySelector('input[name="note-' + id + '"]');
+    if (note && note.value) body.append("note-" + id, note.value);
     let ok = false;
     try {
       const res = await fetch("/mod/decide", {
@@ -59,9 +104,12 @@
     }
     decided += 1;
     const word = action === "approve" ? form.dataset.parvisApproved : form.dataset.parvisRejected;
-    status.textContent = "#" + id + " : " + word;
+    status.textContent = "#" + id + " : " + word + " — " + form.dataset.parvisUndoHint;
     const list = items();
     const next = list[list.indexOf(item) + 1] || list[list.indexOf(item) - 1];
+    if (last) clearTimeout(last.timer);
+    last = { item, before: item.nextElementSibling, id };
+    last.timer = setTimeout(() => { last = null; }, (parseInt(form.dataset.parvisUndoSeconds, 10) || 10) * 1000);
     item.remove();
     if (total) {
       const n = Math.max(0, (parseInt(total.dataset.total, 10) || 0) - 1);
@@ -70,7 +118,9 @@
     }
     syncSelectAll();
     if (next) focus(next);
-    else window.location.assign("/mod/queue?done=" + decided); // the next page, or "nothing to do"
+    // The next page, or "nothing to do", once the undo window is over.
+    else setTimeout(() => { if (!last) window.location.assign("/mod/queue?done=" + decided); },
+      (parseInt(form.dataset.parvisUndoSeconds, 10) || 10) * 1000 + 200);
   };
 
   // The items' own buttons: same request, no page reload.
@@ -100,8 +150,14 @@
     const target = e.target;
     const typing = target.tagName === "INPUT" && !/^(checkbox|radio|button|submit)$/.test(target.type);
     if (typing || target.isContentEditable || /^(TEXTAREA|SELECT)$/.test(target.tagName)) return;
+    if (e.key === "?") { toggleHelp(); e.preventDefault(); return; }
     const key = e.key.toLowerCase();
-    if (key === "j") move(1);
+    if (key === "u") undo();
+    else if (key === "n") {
+      if (!current) return move(0);
+      const note = current.querySelector('input[name^="note-"]');
+      if (note) note.focus();
+    } else if (key === "j") move(1);
     else if (key === "k") move(-1);
     else if (key === "a" || key === "r") {
       if (!current) return move(0);

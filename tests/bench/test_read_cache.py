@@ -1,0 +1,90 @@
+"""The read cache: bounded staleness, emptied by a write through the process, ETag/304."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from starlette.testclient import TestClient
+
+from parvis.moderation.charter import load_charter
+from parvis.services import importing
+from parvis.services.runtime import Runtime
+from parvis.store.db import Database
+from parvis.web.app import create_app
+from tests.bench.test_import import GOOD, line
+from tests.conftest import make_settings
+
+SECONDS = 0.3
+PAGE = "/api/v1/comments?uri=/a"
+
+
+@pytest.fixture
+def cached(db_url: str) -> Iterator[tuple[TestClient, Runtime]]:
+    settings = make_settings(db_url, server={"read_cache_seconds": SECONDS})
+    rt = Runtime(settings=settings, db=Database(db_url), charter=load_charter())
+    importing.import_comments(rt.db, GOOD)
+    with TestClient(create_app(rt)) as client:
+        yield client, rt
+    rt.db.dispose()
+
+
+def test_a_change_made_elsewhere_shows_within_the_configured_time(
+    cached: tuple[TestClient, Runtime],
+) -> None:
+    client, rt = cached
+    first = client.get(PAGE)
+    assert first.json()["total"] == 4
+    importing.import_comments(rt.db, [line(20, "/a")])  # another process, as it were
+    assert client.get(PAGE).json()["total"] == 4  # still the cached page ...
+    time.sleep(SECONDS + 0.05)
+    assert client.get(PAGE).json()["total"] == 5  # ... never for longer than configured
+    assert client.get("/api/v1/counts?uri=/a").json() == {"counts": {"/a": 5}}
+
+
+def test_a_write_through_the_process_empties_its_cache(
+    cached: tuple[TestClient, Runtime],
+) -> None:
+    client, rt = cached
+    assert client.get("/api/v1/counts?uri=/a").json()["counts"]["/a"] == 4
+    importing.import_comments(rt.db, [line(21, "/a")])
+    client.delete("/api/v1/comments/999999")  # refused: a failed write keeps the cache
+    assert client.get("/api/v1/counts?uri=/a").json()["counts"]["/a"] == 4
+    r = client.post("/api/v1/comments", json={"uri": "/b", "author": "X", "text": "Bonjour."})
+    assert r.status_code == 201
+    assert client.get("/api/v1/counts?uri=/a").json()["counts"]["/a"] == 5
+
+
+def test_reads_carry_an_etag_and_answer_304(cached: tuple[TestClient, Runtime]) -> None:
+    client, _ = cached
+    r = client.get(PAGE)
+    assert r.headers["cache-control"] in ("public, max-age=0", "public, max-age=1")
+    assert r.headers["x-content-type-options"] == "nosniff"  # the outer middleware still runs
+    again = client.get(PAGE, headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    other = client.get(PAGE + "&limit=1")
+    assert other.headers["etag"] != r.headers["etag"] and len(other.json()["comments"]) == 1
+
+
+def test_a_cached_answer_has_the_headers_of_a_fresh_one_for_each_origin(db_url: str) -> None:
+    settings = make_settings(
+        db_url, server={"read_cache_seconds": 5, "cors_origins": ["https://journal.example"]}
+    )
+    rt = Runtime(settings=settings, db=Database(db_url), charter=load_charter())
+    importing.import_comments(rt.db, GOOD)
+
+    def headers(origin: str | None) -> dict[str, str]:
+        r = client.get(PAGE, headers={"Origin": origin} if origin else {})
+        return {k: v for k, v in r.headers.items() if k != "cache-control"}
+
+    with TestClient(create_app(rt)) as client:
+        for origin in ("https://journal.example", "https://other.example", None):
+            fresh, cached = headers(origin), headers(origin)
+            assert fresh == cached
+            allowed = fresh.get("access-control-allow-origin")
+            assert allowed == (
+                "https://journal.example" if origin == "https://journal.example" else None
+            )
+            assert fresh["x-content-type-options"] == "nosniff"
+    rt.db.dispose()
