@@ -23,6 +23,7 @@ import pytest
 
 DEMO_URI = "/2025/08/15/canicule-les-villes-face-a-la-chaleur"
 MODERATOR = ("claire", "un mot de passe solide")
+ADMIN = ("margot", "une phrase de passe d'admin")
 PAGE_SIZE = 10
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -42,6 +43,7 @@ class Servers:
     host: str  # the publisher's page that embeds the widget
     uri: str = DEMO_URI
     moderator: tuple[str, str] = MODERATOR
+    admin: tuple[str, str] = ADMIN
     shared: dict[str, Any] = field(default_factory=dict)  # what one step leaves for the next
 
     def thread_url(self, **params: str) -> str:
@@ -168,6 +170,13 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         [*cmd, "--config", str(config), "user", "add", MODERATOR[0], "--role", "moderator"],
         env=env,
         input=MODERATOR[1].encode(),
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [*cmd, "--config", str(config), "user", "add", ADMIN[0], "--role", "admin"],
+        env=env,
+        input=ADMIN[1].encode(),
         check=True,
         capture_output=True,
     )

@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,7 +48,10 @@ def mail_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Ser
     env.pop("PARVIS_DB", None)
     cmd = parvis_command()
     subprocess.run(
-        [*cmd, "init", "--config", str(config), "--db", db], env=env, check=True, capture_output=True
+        [*cmd, "init", "--config", str(config), "--db", db],
+        env=env,
+        check=True,
+        capture_output=True,
     )
     log = work / "serve.log"
     with log.open("wb") as out:
