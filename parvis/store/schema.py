@@ -64,6 +64,8 @@ Index("ix_comments_status_id", comments.c.status, comments.c.id)
 Index("ix_comments_status_risk", comments.c.status, comments.c.risk, comments.c.id)
 Index("ix_comments_client_hash", comments.c.client_hash, comments.c.id)
 Index("ix_comments_author", comments.c.author, comments.c.id)
+Index("ix_comments_created", comments.c.created)
+Index("ix_comments_decided", comments.c.decided)
 
 moderators = Table(
     "moderators",

@@ -151,3 +151,14 @@ def test_upgrading_a_sqlite_database_that_holds_comments(tmp_path: object) -> No
     with db.read() as conn:
         assert comments.count_published(conn, [1]) == {1: 2}
     db.dispose()
+
+
+def test_the_migrations_build_the_schema_the_code_declares(rt: Runtime) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from parvis.store.schema import metadata
+
+    with rt.db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
