@@ -308,16 +308,17 @@
 
       // "Vérifier": what the charter would flag, with suggestions, before posting.
       const checked = form.querySelector(".parvis-checked");
-      const check = async () => {
+      // quiet: the check run while typing stays silent on errors and hides a clean result.
+      const check = async (quiet) => {
         const res = await fetch(base + "/api/v1/check", {
           method: "POST",
           headers: headers({ "Content-Type": "application/json" }),
           body: JSON.stringify({ text: field("text").value, uri }),
         }).catch(() => null);
         const answer = res && (await res.json().catch(() => null));
-        if (!res || !res.ok || !answer) return showError(answer && answer.error);
+        if (!res || !res.ok || !answer) return quiet ? null : showError(answer && answer.error);
         checked.replaceChildren();
-        checked.hidden = false;
+        checked.hidden = quiet === true && !answer.flags.length;
         if (!answer.flags.length) return checked.append(el("p", "parvis-checked-ok", t.clean));
         // Evidence indices count code points in the text as the server cleaned it.
         const clean = field("text").value.replace(/\r\n/g, "\n").replace(/[\0-\x08\v\f\x0e-\x1f\x7f]/g, "");
@@ -355,11 +356,26 @@
         checked.append(el("p", "parvis-checked-intro", t.flagged), text, rules);
       };
 
+      // As the reader types: the same check, a moment after they pause.
+      let typing = 0;
+      let lastChecked = "";
+      if (checked) {
+        field("text").addEventListener("input", () => {
+          clearTimeout(typing);
+          typing = setTimeout(() => {
+            const value = field("text").value.trim();
+            if (value.length < 20 || value === lastChecked) return;
+            lastChecked = value;
+            check(true);
+          }, 1200);
+        });
+      }
+
       form.addEventListener("submit", async (e) => {
         e.preventDefault();
         if (submit.disabled) return;
         clearErrors();
-        if (e.submitter && e.submitter.name === "check") return checked && check();
+        if (e.submitter && e.submitter.name === "check") return checked && check(false);
         const data = {
           uri,
           parent: parseInt(field("parent").value, 10) || null,
