@@ -14,7 +14,7 @@ from sqlalchemy import Connection, bindparam, func, select, update
 from parvis.domain.comment import Comment, CommentStatus, PublicComment
 from parvis.domain.verdict import Verdict
 from parvis.store.db import utc
-from parvis.store.schema import comments, threads
+from parvis.store.schema import comments, reports, threads
 
 PUBLISHED = CommentStatus.PUBLISHED.value
 
@@ -248,6 +248,7 @@ class QueueFilter:
     thread_id: int | None = None
     author: str | None = None
     older_than: datetime | None = None  # posted before this instant
+    reported: bool = False  # only comments with readers' reports still open
 
 
 EVERYTHING = QueueFilter()
@@ -265,6 +266,14 @@ def _pending_where(f: QueueFilter) -> list[Any]:
         where.append(comments.c.author == f.author)
     if f.older_than is not None:
         where.append(comments.c.created <= f.older_than)
+    if f.reported:
+        where.append(
+            comments.c.id.in_(
+                select(reports.c.comment_id).where(
+                    reports.c.comment_id.is_not(None), reports.c.resolved.is_(None)
+                )
+            )
+        )
     return where
 
 

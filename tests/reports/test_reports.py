@@ -354,3 +354,18 @@ def test_approving_a_hidden_comment_closes_its_reports_and_mails_nobody_twice(
     with prt.db.read() as conn:
         assert reports.count_open(conn, thread.id, comment_id) == 0
         assert sum(outbox.counts(conn).values()) == before
+
+
+def test_the_main_queue_filters_the_comments_readers_reported(prt: Runtime) -> None:
+    from parvis.services import moderating
+    from parvis.store.comments import QueueFilter
+
+    reported = publish(prt, "Un avis tranché sur la canicule.")
+    quiet = publish(prt, "Un autre avis, sans histoire.", ip="10.0.0.2")
+    for n in range(1, 4):
+        report(prt, reported, n)
+    with prt.db.write() as conn:  # both wait for a moderator; only one was reported
+        comments.set_status(conn, quiet, CommentStatus.PENDING, prt.now())
+    items, total = moderating.queue(prt, where=QueueFilter(reported=True))
+    assert [i.comment.id for i in items] == [reported] and total == 1
+    assert moderating.queue(prt)[1] == 2

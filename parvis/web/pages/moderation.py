@@ -130,14 +130,18 @@ def _queue_filter(request: Request) -> tuple[QueueFilter, dict[str, str]]:
     author = (params.get("author") or "").strip() or None
     hours = query_int(request, "older")
     older_than = rt.now() - timedelta(hours=hours) if hours and hours > 0 else None
+    reported = params.get("reported") == "1"
     kept = {
         "rule": rule,
         "thread": thread_id,
         "author": author,
         "older": hours if older_than else None,
+        "reported": 1 if reported else None,
     }
     return (
-        QueueFilter(rule=rule, thread_id=thread_id, author=author, older_than=older_than),
+        QueueFilter(
+            rule=rule, thread_id=thread_id, author=author, older_than=older_than, reported=reported
+        ),
         {k: str(v) for k, v in kept.items() if v},
     )
 
