@@ -62,6 +62,9 @@ def test_a_moderators_day(servers: Servers, context_factory: Any, artifacts: Pat
         first,
         second,
     ]
+    # The engine's evidence: the rule, its score, the word highlighted.
+    assert page.locator(f'#q{first} [data-rule="insult"]').count() >= 1
+    assert page.locator(f"#q{first} mark.parvis-flag").inner_text() == "guignols"
     history = page.locator(f"#q{second} .parvis-history")
     history.locator("summary").click()
     assert f"#{first}" in history.inner_text()
