@@ -7,11 +7,14 @@ BIN := $(VENV)/bin
 PORT ?= 8080
 DEB_PACKAGES := python3-grammalecte chromium wrk curl
 STAMP := $(VENV)/.installed
-SITE = $(shell $(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 
 .PHONY: install run test bench bench-scale eval model check messages clean
 
 install: $(STAMP)
+	@# Grammalecte comes from Debian (python3-grammalecte); expose just that package to the venv.
+	@$(BIN)/python -c 'import grammalecte' 2>/dev/null || ln -sfn /usr/lib/python3/dist-packages/grammalecte \
+	  "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/grammalecte"
+	@$(BIN)/python -c 'import grammalecte' || { echo "Grammalecte is not importable from $(VENV)"; exit 1; }
 
 $(STAMP): pyproject.toml
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -23,8 +26,6 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
-	@# Grammalecte comes from Debian (python3-grammalecte); expose just that package to the venv.
-	@ln -sfn /usr/lib/python3/dist-packages/grammalecte "$(SITE)/grammalecte"
 	@touch $(STAMP)
 
 run: install
