@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 from sqlalchemy import text
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from parvis.config import Settings, load_settings
@@ -114,6 +116,14 @@ def rt(settings: Settings, clock: Clock) -> Iterator[Runtime]:
     )
     yield runtime
     runtime.db.dispose()
+
+
+def app_with(rt: Runtime, **server: object) -> Starlette:
+    """The app on the same store, with other [server] settings (e.g. cors_origins)."""
+    settings = msgspec.structs.replace(
+        rt.settings, server=msgspec.structs.replace(rt.settings.server, **server)
+    )
+    return create_app(Runtime(settings=settings, db=rt.db, charter=rt.charter, clock=rt.clock))
 
 
 @pytest.fixture

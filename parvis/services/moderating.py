@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sqlalchemy import Connection
+
 from parvis.domain.comment import Comment, CommentStatus
 from parvis.domain.thread import Thread
 from parvis.errors import Conflict, Invalid, NotFound
@@ -61,14 +63,8 @@ def decide(
         target = _TARGET[act]
         if comment.status == target:
             return comment  # idempotent: a repeated click or retried API call changes nothing
-        if act == Action.APPROVE and comment.parent_id is not None:
-            parent = comments.get(conn, comment.parent_id)
-            if parent is None or parent.status != CommentStatus.PUBLISHED:
-                raise Conflict(
-                    "approve the comment it answers first",
-                    field="parent",
-                    code="parent_not_published",
-                )
+        if act == Action.APPROVE:
+            require_published_parent(conn, comment)
         # Followers hear of a comment once: not again when a comment hidden by readers'
         # reports, or an undone approval, is approved anew.
         announced = audit.has_action(conn, comment_id, ANNOUNCING_ACTIONS)
@@ -94,6 +90,17 @@ def decide(
         updated = comments.get(conn, comment_id)
     assert updated is not None
     return updated
+
+
+def require_published_parent(conn: Connection, comment: Comment) -> None:
+    """A reply is only published under a published comment."""
+    if comment.parent_id is None:
+        return
+    parent = comments.get(conn, comment.parent_id)
+    if parent is None or parent.status != CommentStatus.PUBLISHED:
+        raise Conflict(
+            "approve the comment it answers first", field="parent", code="parent_not_published"
+        )
 
 
 def queue(

@@ -22,9 +22,10 @@ from enum import StrEnum
 
 from parvis.domain.comment import Comment, CommentStatus
 from parvis.domain.thread import Thread
-from parvis.errors import Conflict, Invalid, NotFound
+from parvis.errors import Invalid, NotFound
 from parvis.services import notifications
 from parvis.services.limits import enforce_rate_limit
+from parvis.services.moderating import require_published_parent
 from parvis.services.runtime import Runtime
 from parvis.services.validation import clean_uri
 from parvis.store import audit, comments, reports, threads
@@ -196,14 +197,8 @@ def decide(
         if comment is None or comment.status == CommentStatus.DELETED:
             raise NotFound("no such comment", field="id")
         target = CommentStatus.PUBLISHED if act == ReportAction.DISMISS else CommentStatus.REJECTED
-        if target == CommentStatus.PUBLISHED and comment.parent_id is not None:
-            parent = comments.get(conn, comment.parent_id)
-            if parent is None or parent.status != CommentStatus.PUBLISHED:
-                raise Conflict(
-                    "approve the comment it answers first",
-                    field="parent",
-                    code="parent_not_published",
-                )
+        if target == CommentStatus.PUBLISHED:
+            require_published_parent(conn, comment)
         if comment.status != target:
             comments.set_status(conn, comment_id, target, now)
             # Followers were told when it was first published; reports only hid it.

@@ -88,19 +88,7 @@ def _entries(conn: Connection, where: object, limit: int) -> list[AuditEntry]:
     )
     if where is not None:
         stmt = stmt.where(where)  # type: ignore[arg-type]
-    return [
-        AuditEntry(
-            id=r.id,
-            at=utc(r.at),  # type: ignore[arg-type]
-            moderator=r.moderator_name,
-            action=r.action,
-            comment_id=r.comment_id,
-            thread_id=r.thread_id,
-            rule=r.rule,
-            note=r.note,
-        )
-        for r in conn.execute(stmt)
-    ]
+    return [_entry(r) for r in conn.execute(stmt)]
 
 
 # ---- The audit page and its CSV export: filters, the comment and article of each entry.

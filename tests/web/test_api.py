@@ -8,6 +8,7 @@ from starlette.testclient import TestClient
 from parvis.services import accounts
 from parvis.services.runtime import Runtime
 from parvis.store.moderators import Role
+from tests.conftest import app_with
 
 URI = "/2025/08/15/canicule"
 
@@ -268,21 +269,7 @@ def test_healthz(client: TestClient) -> None:
 
 
 def test_cors_allows_only_configured_origins(rt: Runtime) -> None:
-    import msgspec
-
-    from parvis.web.app import create_app
-
-    server = msgspec.structs.replace(
-        rt.settings.server, cors_origins=["https://www.journal.example"]
-    )
-    app = create_app(
-        type(rt)(
-            settings=msgspec.structs.replace(rt.settings, server=server),
-            db=rt.db,
-            charter=rt.charter,
-            clock=rt.clock,
-        )
-    )
+    app = app_with(rt, cors_origins=["https://www.journal.example"])
     with TestClient(app) as c:
         ok = c.options(
             "/api/v1/comments",

@@ -11,6 +11,7 @@ from parvis.services import accounts
 from parvis.services.demo import load_demo
 from parvis.services.runtime import Runtime
 from parvis.store.moderators import Role
+from tests.conftest import app_with
 
 
 @pytest.fixture
@@ -222,21 +223,7 @@ def test_logout_ends_the_session(moderator_client: TestClient) -> None:
 
 
 def test_a_form_included_on_a_publisher_page_is_accepted_from_that_origin(rt: Runtime) -> None:
-    import msgspec
-
-    from parvis.web.app import create_app
-
-    server = msgspec.structs.replace(
-        rt.settings.server, cors_origins=["https://www.journal.example"]
-    )
-    app = create_app(
-        type(rt)(
-            settings=msgspec.structs.replace(rt.settings, server=server),
-            db=rt.db,
-            charter=rt.charter,
-            clock=rt.clock,
-        )
-    )
+    app = app_with(rt, cors_origins=["https://www.journal.example"])
     data = {"uri": "/article", "csrf": "", "author": "Lectrice", "text": "Merci."}
     with TestClient(app) as c:  # no cookie: the page was included by the publisher's CMS
         ok = c.post(
