@@ -104,3 +104,32 @@ def test_the_daily_digest_collects_the_day_and_goes_out_once_a_day(
     publish(rt, moderator, text="Après.")
     clock.advance(days=1)
     assert notifications.send_digests(rt) == 0
+
+
+def test_the_page_offers_the_reply_box_and_links_its_feed(
+    client: TestClient, rt: Runtime, smtp: SmtpServer, moderator: Moderator
+) -> None:
+    from parvis.store import subscriptions
+
+    page = client.get("/thread", params={"uri": "/a"})
+    assert 'name="notify_replies"' in page.text
+    assert 'rel="alternate" type="application/atom+xml"' in page.text
+    assert 'href="/feed/thread.atom?uri=/a"' in page.text
+    assert 'href="/feed/latest.atom"' in client.get("/").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    r = client.post(
+        "/thread/comment",
+        data={
+            "uri": "/a",
+            "author": "Marie",
+            "text": "Sans JavaScript.",
+            "email": AUTHOR,
+            "notify_replies": "1",
+            "csrf": csrf,
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    posted = int(re.search(r"posted=(\d+)", r.headers["location"]).group(1))  # type: ignore[union-attr]
+    with rt.db.read() as conn:
+        assert subscriptions.wants_replies(conn, posted)

@@ -381,6 +381,7 @@
           parent: parseInt(field("parent").value, 10) || null,
           author: field("author").value,
           email: field("email").value.trim() || null,
+          notify_replies: !!(field("notify_replies") && field("notify_replies").checked),
           text: field("text").value,
           title: opts.title || null,
         };
