@@ -144,6 +144,38 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: f
     pytest.fail(f"parvis serve did not answer /healthz in {timeout}s:\n{log.read_text()[-4000:]}")
 
 
+@contextlib.contextmanager
+def running_parvis(config: Path, port: int, env: dict[str, str], log: Path) -> Iterator[str]:
+    """A real `parvis serve` on 127.0.0.1:port, healthy before the block, stopped after it."""
+    base = f"http://127.0.0.1:{port}"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [
+                *parvis_command(),
+                "--config",
+                str(config),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_healthy(base, proc, log)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     work = tmp_path_factory.mktemp("e2e")
@@ -180,26 +212,10 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         check=True,
         capture_output=True,
     )
-    log = work / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [*cmd, "--config", str(config), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_healthy(base, proc, log)
+    with running_parvis(config, port, env, work / "serve.log"):
         pages = {"/": host_page(base, DEMO_URI), "/daily": host_page_with_target(base, DEMO_URI)}
         with serve_host_page(host_port, pages) as host_url:
             yield Servers(base=base, host=host_url)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
 
 
 @pytest.fixture(scope="session")

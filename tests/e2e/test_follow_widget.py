@@ -14,10 +14,10 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     Servers,
-    _wait_healthy,
     free_port,
     host_page,
     parvis_command,
+    running_parvis,
     serve_host_page,
 )
 from tests.notify.conftest import SmtpServer, text_of
@@ -53,21 +53,13 @@ def mail_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Ser
         check=True,
         capture_output=True,
     )
-    log = work / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [*cmd, "--config", str(config), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
     try:
-        _wait_healthy(base, proc, log)
-        with serve_host_page(host_port, {"/": host_page(base, URI)}) as host_url:
+        with (
+            running_parvis(config, port, env, work / "serve.log"),
+            serve_host_page(host_port, {"/": host_page(base, URI)}) as host_url,
+        ):
             yield Servers(base=base, host=host_url, uri=URI), smtp
     finally:
-        proc.terminate()
-        proc.wait(10)
         smtp.stop()
 
 
