@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from parvis.domain.charter import RejectAction
@@ -21,6 +20,7 @@ from parvis.services.validation import (
     clean_email,
     clean_text,
     clean_uri,
+    title_from_uri,
 )
 from parvis.store import audit, comments, threads
 from parvis.store.comments import NewComment
@@ -69,7 +69,7 @@ def post_comment(
     with rt.db.write() as conn:
         if thread is None:
             check_new_uri(rt, uri)
-            title = (data.title or "").strip()[:300] or _title_from_uri(uri)
+            title = (data.title or "").strip()[:300] or title_from_uri(uri)
             thread = threads.get_or_create(conn, uri, title, now)
         if thread.closed:
             raise Conflict("comments are closed on this article", field="uri", code="thread_closed")
@@ -203,10 +203,3 @@ def _automatic_decision(rt: Runtime, thread: Thread, status: CommentStatus) -> s
     if status == CommentStatus.PUBLISHED and _pre(rt, thread):
         return "auto-approve"
     return None
-
-
-def _title_from_uri(uri: str) -> str:
-    """'/2025/08/15/canicule-les-villes/' -> 'Canicule les villes'."""
-    last = [p for p in re.split(r"[/?#]", uri) if p and not p.isdigit()]
-    words = re.sub(r"[-_]+|\.html?$", " ", last[-1] if last else uri).strip()
-    return (words[:1].upper() + words[1:])[:300] or uri

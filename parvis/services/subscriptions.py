@@ -21,7 +21,7 @@ from parvis.notify.mail import render
 from parvis.services import mails
 from parvis.services.limits import enforce_rate_limit
 from parvis.services.runtime import Runtime
-from parvis.services.validation import check_new_uri, clean_email, clean_uri
+from parvis.services.validation import check_new_uri, clean_email, clean_uri, title_from_uri
 from parvis.store import alerts, outbox, subscriptions, threads
 from parvis.store.alerts import AlertKind
 
@@ -86,10 +86,8 @@ def follow(
     with rt.db.write() as conn:
         thread = threads.get_by_uri(conn, uri)
         if thread is None:  # following an article nobody has commented yet
-            from parvis.services.posting import _title_from_uri  # posting imports us
-
             check_new_uri(rt, uri)
-            thread = threads.get_or_create(conn, uri, _title_from_uri(uri), now)
+            thread = threads.get_or_create(conn, uri, title_from_uri(uri), now)
         sub = subscriptions.add(conn, thread.id, address, chosen.value, lang, now)
         subscription_id = sub.id
         if sub.confirmed is None:  # asked again before confirming: the link's life restarts

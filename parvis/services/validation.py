@@ -69,3 +69,10 @@ def clean_email(email: str | None) -> str | None:
     if len(email) > 254 or not _EMAIL.match(email):
         raise Invalid("the e-mail address is not valid", field="email", code="email_invalid")
     return email
+
+
+def title_from_uri(uri: str) -> str:
+    """'/2025/08/15/canicule-les-villes/' -> 'Canicule les villes'."""
+    last = [p for p in re.split(r"[/?#]", uri) if p and not p.isdigit()]
+    words = re.sub(r"[-_]+|\.html?$", " ", last[-1] if last else uri).strip()
+    return (words[:1].upper() + words[1:])[:300] or uri
