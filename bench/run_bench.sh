@@ -96,6 +96,9 @@ python3 "${BENCH[@]}" --base "$PARVIS_URL" --label parvis --json "$W/parvis.json
   -e 'count20=GET /api/v1/counts?$URIS20Q' \
   -e 'write=POST /api/v1/comments {"uri": "/bench-write", "parent": null, "text": $TEXT, "author": $AUTHOR, "email": $EMAIL}'
 RSS=$("$PY" "$ROOT/bench/rss.py" "$PARVIS_PID")
+# Posting does not wait for the charter's checks: the server's check workers empty the
+# moderation queue after the load; how many waited, and how fast they went.
+CHECKS=$("$PY" "$ROOT/bench/checks_drain.py" "sqlite:///$W/parvis.db")
 kill "$PARVIS_PID"
 
 echo "== load isso" >&2
@@ -113,5 +116,6 @@ python3 "$SB/compare.py" --ref isso "$W/isso.json" "$W/parvis.json" "$W/ceiling.
 python3 "$SB/compare.py" --markdown --ref isso "$W/isso.json" "$W/parvis.json" "$W/ceiling.json" \
   > "$W/table.md"
 echo "parvis web processes RSS: $RSS"
+echo "$CHECKS"
 "$PY" "$ROOT/bench/ratios.py" "$W/parvis.json" "$W/isso.json" "$W/ceiling.json" | tee "$W/ratios.txt"
 echo "results: $W/{parvis,isso,ceiling}.json $W/table.md $W/ratios.txt"

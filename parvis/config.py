@@ -57,6 +57,11 @@ class CommentSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, k
 
 class ModerationSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     charter: str = ""  # path to a charter TOML; empty: the default French charter
+    # "inprocess": a thread in each `parvis serve` process checks posted comments;
+    # "external": only `parvis worker` processes do
+    worker: Literal["inprocess", "external"] = "inprocess"
+    lease: int = 60  # seconds a claimed comment stays reserved to its worker
+    poll_interval: float = 1.0  # seconds an idle worker waits for comments from other processes
 
 
 class SiteSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):

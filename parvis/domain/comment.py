@@ -32,6 +32,7 @@ class Comment:
     client_hash: str = ""
     verdict: Verdict | None = None
     risk: float = 0.0
+    checking: bool = False  # the charter's checks have not run yet (the moderation queue)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import Connection
 
@@ -204,19 +205,29 @@ class Worker:
         self.stop_event.set()
 
 
-class BackgroundWorker:
-    """The in-process worker under `parvis serve`: the same loop, in a daemon thread."""
+class Loop(Protocol):
+    name: str
 
-    def __init__(self, worker: Worker) -> None:
+    def run(self) -> object: ...
+
+    def stop(self) -> None: ...
+
+
+class BackgroundWorker:
+    """An in-process worker under `parvis serve` (the outbox's, the moderation queue's):
+    the same loop as the separate process, in a daemon thread."""
+
+    def __init__(self, worker: Loop, what: str = "mail") -> None:
         self.worker = worker
+        self.what = what
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         self._thread = threading.Thread(
-            target=self.worker.run, name="parvis-mail-worker", daemon=True
+            target=self.worker.run, name=f"parvis-{self.what}-worker", daemon=True
         )
         self._thread.start()
-        log.info("in-process mail worker %s started", self.worker.name)
+        log.info("in-process %s worker %s started", self.what, self.worker.name)
 
     def stop(self, timeout: float = 10.0) -> None:
         self.worker.stop()

@@ -72,16 +72,30 @@ def screen(
     """The status a new comment gets once bans are applied. Called by
     `posting.post_comment` inside its write transaction. A banned author is refused with a
     neutral message (nothing says why), or held for a moderator, per the charter."""
-    keys = [(BanKind.CLIENT, client), (BanKind.AUTHOR, normalise_author(author))]
-    if email:
-        keys.append((BanKind.EMAIL, email_hash(rt, email)))
-    ban = bans.matching(conn, keys, rt.now())
+    ban = _ban_on(rt, conn, email=email, client=client, author=author)
     if ban is None:
         return status
     log.info("comment by a banned author (ban %d): %s", ban.id, rt.charter.ban_action.value)
     if rt.charter.ban_action == BanAction.REFUSE:
         raise Forbidden("Your comment could not be published.", code="not_published")
     return CommentStatus.PENDING if status == CommentStatus.PUBLISHED else status
+
+
+def held(rt: Runtime, conn: Connection, comment: Comment) -> bool:
+    """Whether a ban holds this comment for a moderator (its checks ran after posting)."""
+    return (
+        _ban_on(rt, conn, email=comment.email, client=comment.client_hash, author=comment.author)
+        is not None
+    )
+
+
+def _ban_on(
+    rt: Runtime, conn: Connection, *, email: str | None, client: str, author: str
+) -> Ban | None:
+    keys = [(BanKind.CLIENT, client), (BanKind.AUTHOR, normalise_author(author))]
+    if email:
+        keys.append((BanKind.EMAIL, email_hash(rt, email)))
+    return bans.matching(conn, keys, rt.now())
 
 
 def ban(rt: Runtime, moderator: Moderator, request: BanRequest) -> int:

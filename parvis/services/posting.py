@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from parvis.domain.charter import RejectAction
 from parvis.domain.comment import Comment, CommentStatus
-from parvis.domain.thread import ModerationMode, Thread
-from parvis.domain.verdict import Decision, Verdict
 from parvis.errors import Conflict, Forbidden, Invalid, NotFound
 from parvis.services import bans, notifications
-from parvis.services.checking import verdict_for
+from parvis.services.checking import AUTOMATIC_NOTE, automatic_decision, status_for
 from parvis.services.limits import enforce_rate_limit
 from parvis.services.rendering import render
 from parvis.services.runtime import Runtime
@@ -24,8 +21,6 @@ from parvis.services.validation import (
 )
 from parvis.store import audit, comments, threads
 from parvis.store.comments import NewComment
-
-AUTOMATIC_NOTE = "charte"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +39,18 @@ class Posted:
     id: int
     status: CommentStatus
     edit_token: str
-    verdict: Verdict | None
+    checking: bool  # pending until the charter's checks have run (the moderation queue)
 
 
 def post_comment(
     rt: Runtime, data: CommentInput, client_address: str, *, trusted: bool = False
 ) -> Posted:
-    """Validate, moderate, store. `trusted` (a moderator's token) skips the rate limit."""
+    """Validate and store; the charter's checks follow in the moderation queue.
+
+    With the engine loaded the comment starts pending with its check due, and the queue's
+    worker publishes, holds or refuses it. Without it the article's mode alone decides.
+    `trusted` (a moderator's token) skips the rate limit.
+    """
     cfg = rt.settings.comments
     uri = clean_uri(rt, data.uri)
     author = clean_author(rt, data.author)
@@ -58,15 +58,14 @@ def post_comment(
     email = clean_email(data.email)
     client = rt.client_hash(client_address)
     now = rt.now()
+    checking = rt.moderate is not None
 
     if not trusted:
         enforce_rate_limit(rt, f"post:{client}", cfg.rate_limit, cfg.rate_window)
-
-    with rt.db.read() as conn:
-        thread = threads.get_by_uri(conn, uri)
-    verdict = verdict_for(rt, text, thread, client)
+    html = render(text)
 
     with rt.db.write() as conn:
+        thread = threads.get_by_uri(conn, uri)
         if thread is None:
             check_new_uri(rt, uri)
             title = (data.title or "").strip()[:300] or title_from_uri(uri)
@@ -81,7 +80,7 @@ def post_comment(
             if parent.thread_id != thread.id:
                 raise Invalid("the comment you answer belongs to another article", field="parent")
             root_id = parent.root_id or parent.id
-        status, rule = _initial_status(rt, thread, verdict)
+        status = CommentStatus.PENDING if checking else status_for(rt, thread, None)[0]
         status = bans.screen(rt, conn, status, email=email, client=client, author=author)
         comment_id = comments.insert(
             conn,
@@ -92,17 +91,17 @@ def post_comment(
                 author=author,
                 email=email,
                 text=text,
-                html=render(text),
+                html=html,
                 status=status,
                 created=now,
                 client_hash=client,
-                verdict=verdict,
+                check_after=now if checking else None,
             ),
         )
         notifications.comment_posted(
             rt, conn, comment_id, status, notify_replies=data.notify_replies and email is not None
         )
-        action = _automatic_decision(rt, thread, status)
+        action = None if checking else automatic_decision(rt, thread, status, checked=False)
         if action:
             audit.record(
                 conn,
@@ -110,27 +109,33 @@ def post_comment(
                 action=action,
                 comment_id=comment_id,
                 thread_id=thread.id,
-                rule=rule,
                 note=AUTOMATIC_NOTE,
             )
+    if checking:
+        rt.checks_due.set()
     expires = int(now.timestamp()) + cfg.edit_window
-    return Posted(comment_id, status, rt.tokens.edit(comment_id, expires), verdict)
+    return Posted(comment_id, status, rt.tokens.edit(comment_id, expires), checking)
 
 
 def edit_comment(rt: Runtime, comment_id: int, edit_token: str, text: str) -> Comment:
+    """New text, checked again: with the engine it waits for its check, pending."""
     _check_edit_right(rt, comment_id, edit_token)
     text = clean_text(rt, text)
     now = rt.now()
-    with rt.db.read() as conn:
+    checking = rt.moderate is not None
+    html = render(text)
+    with rt.db.write() as conn:
         comment = _editable(conn, comment_id)
         thread = threads.get(conn, comment.thread_id)
-    assert thread is not None
-    verdict = verdict_for(rt, text, thread)
-    status, _ = _initial_status(rt, thread, verdict)
-    with rt.db.write() as conn:
-        comments.update_text(conn, comment_id, text, render(text), status, verdict, now)
+        assert thread is not None
+        status = CommentStatus.PENDING if checking else status_for(rt, thread, None)[0]
+        comments.update_text(
+            conn, comment_id, text, html, status, None, now, check_after=now if checking else None
+        )
         updated = comments.get(conn, comment_id)
     assert updated is not None
+    if checking:
+        rt.checks_due.set()
     return updated
 
 
@@ -158,48 +163,3 @@ def _editable(conn: object, comment_id: int) -> Comment:
     if comment is None or comment.status in (CommentStatus.DELETED, CommentStatus.REJECTED):
         raise NotFound("no such comment", field="id")
     return comment
-
-
-def _pre(rt: Runtime, thread: Thread) -> bool:
-    return (thread.mode or rt.charter.mode) == ModerationMode.PRE
-
-
-def _initial_status(
-    rt: Runtime, thread: Thread, verdict: Verdict | None
-) -> tuple[CommentStatus, str | None]:
-    """Where a new comment starts, per the article's mode and the charter.
-
-    Pre-moderation: pending, unless the charter auto-approves comments with no flag.
-    Post-moderation: published, unless a rule is flagged (then a human looks first).
-    Either way a rule that reaches `reject` with `on_reject = "refuse"` refuses it.
-    """
-    if verdict is None:
-        return (CommentStatus.PENDING if _pre(rt, thread) else CommentStatus.PUBLISHED), None
-    top = max(verdict.flags, key=lambda f: f.score, default=None)
-    if verdict.decision == Decision.REJECT:
-        refusing = [
-            f
-            for f in verdict.flags
-            if (r := rt.charter.rule(f.rule))
-            and r.reject is not None
-            and f.score >= r.reject
-            and r.on_reject == RejectAction.REFUSE
-        ]
-        if refusing:
-            return CommentStatus.REJECTED, refusing[0].rule
-        return CommentStatus.PENDING, top.rule if top else None
-    if verdict.decision == Decision.REVIEW:
-        return CommentStatus.PENDING, top.rule if top else None
-    if not _pre(rt, thread) or rt.charter.auto_approve:
-        return CommentStatus.PUBLISHED, None
-    return CommentStatus.PENDING, None
-
-
-def _automatic_decision(rt: Runtime, thread: Thread, status: CommentStatus) -> str | None:
-    """The audit action when the charter, not a person, decided: a refusal, or an
-    auto-approval in pre-moderation (in post-moderation publishing is the normal path)."""
-    if status == CommentStatus.REJECTED:
-        return "auto-reject"
-    if status == CommentStatus.PUBLISHED and _pre(rt, thread):
-        return "auto-approve"
-    return None

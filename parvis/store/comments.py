@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -32,6 +32,7 @@ class NewComment:
     created: datetime
     client_hash: str
     verdict: Verdict | None = None
+    check_after: datetime | None = None  # set: the charter's checks are still to run
 
 
 def _comment(row: Any) -> Comment:
@@ -50,6 +51,7 @@ def _comment(row: Any) -> Comment:
         client_hash=row.client_hash,
         verdict=Verdict.from_dict(json.loads(row.verdict)) if row.verdict else None,
         risk=row.risk,
+        checking=row.check_after is not None,
     )
 
 
@@ -79,6 +81,7 @@ def insert(conn: Connection, new: NewComment) -> int:
             status=new.status.value,
             created=new.created,
             client_hash=new.client_hash,
+            check_after=new.check_after,
             **_verdict_columns(new.verdict),
         )
     )
@@ -221,6 +224,7 @@ def update_text(
     status: CommentStatus,
     verdict: Verdict | None,
     now: datetime,
+    check_after: datetime | None = None,
 ) -> None:
     conn.execute(
         update(comments)
@@ -230,8 +234,51 @@ def update_text(
             html=html,
             status=status.value,
             modified=now,
+            check_after=check_after,
             **_verdict_columns(verdict),
         )
+    )
+
+
+def claim_checks(conn: Connection, now: datetime, lease: timedelta, limit: int) -> list[int]:
+    """Reserve up to `limit` comments whose check is due, oldest first, for `lease`.
+
+    A worker that dies leaves its comments to be claimed again when the lease runs out.
+    """
+    due = (
+        select(comments.c.id)
+        .where(comments.c.check_after.is_not(None), comments.c.check_after <= now)
+        .order_by(comments.c.check_after, comments.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    rows = conn.execute(
+        update(comments)
+        .where(comments.c.id.in_(due))
+        .values(check_after=now + lease)
+        .returning(comments.c.id)
+    ).scalars()
+    return sorted(int(i) for i in rows)
+
+
+def finish_check(
+    conn: Connection,
+    comment_id: int,
+    verdict: Verdict | None,
+    status: CommentStatus | None,
+    now: datetime,
+) -> None:
+    """Store the verdict, and the status it leads to unless `status` is None."""
+    values: dict[str, Any] = {"check_after": None, **_verdict_columns(verdict)}
+    if status is not None:
+        values["status"] = status.value
+    conn.execute(update(comments).where(comments.c.id == comment_id).values(**values))
+
+
+def count_checks_waiting(conn: Connection) -> int:
+    return int(
+        conn.execute(select(func.count()).where(comments.c.check_after.is_not(None))).scalar_one()
     )
 
 
@@ -319,32 +366,42 @@ def count_pending_by_thread(conn: Connection, thread_ids: Sequence[int]) -> dict
 
 
 def recent_texts(
-    conn: Connection, client_hash: str | None, thread_id: int | None, since: datetime, limit: int
+    conn: Connection,
+    client_hash: str | None,
+    thread_id: int | None,
+    since: datetime,
+    limit: int,
+    before_id: int | None = None,
 ) -> list[str]:
-    """The latest texts of this client and of this thread (at most `limit` each)."""
+    """The latest texts of this client and of this thread (at most `limit` each), posted
+    before comment `before_id` when given."""
+    earlier = [comments.c.id < before_id] if before_id is not None else []
     texts: list[str] = []
     if client_hash:
         texts += conn.execute(
             select(comments.c.text)
-            .where(comments.c.client_hash == client_hash, comments.c.created >= since)
+            .where(comments.c.client_hash == client_hash, comments.c.created >= since, *earlier)
             .order_by(comments.c.id.desc())
             .limit(limit)
         ).scalars()
     if thread_id is not None:
         texts += conn.execute(
             select(comments.c.text)
-            .where(comments.c.thread_id == thread_id)
+            .where(comments.c.thread_id == thread_id, *earlier)
             .order_by(comments.c.id.desc())
             .limit(limit)
         ).scalars()
     return list(dict.fromkeys(texts))
 
 
-def count_by_client_since(conn: Connection, client_hash: str, since: datetime) -> int:
+def count_by_client_since(
+    conn: Connection, client_hash: str, since: datetime, before_id: int | None = None
+) -> int:
+    earlier = [comments.c.id < before_id] if before_id is not None else []
     return int(
         conn.execute(
             select(func.count()).where(
-                comments.c.client_hash == client_hash, comments.c.created >= since
+                comments.c.client_hash == client_hash, comments.c.created >= since, *earlier
             )
         ).scalar_one()
     )

@@ -212,3 +212,15 @@ bans = Table(
     sqlite_autoincrement=True,
 )
 Index("ix_bans_kind_value", bans.c.kind, bans.c.value)
+
+# The moderation queue (migration 0007): a comment whose charter checks have not run yet
+# carries the instant its check is due. A worker claims it by moving that instant past a
+# lease; clearing it marks the check done. No separate table: the comment row, written by
+# the posting transaction, is the durable job.
+comments.append_column(Column("check_after", Timestamp, nullable=True))
+Index(
+    "ix_comments_check_after",
+    comments.c.check_after,
+    sqlite_where=comments.c.check_after.is_not(None),
+    postgresql_where=comments.c.check_after.is_not(None),
+)

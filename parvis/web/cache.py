@@ -7,7 +7,8 @@ Staleness is bounded, never open-ended:
 - a write (POST/PUT/DELETE answered below 400) through this process empties its cache,
   so whoever posts, approves or deletes sees the change at once on this process;
 - every other process serves a stale page for at most `read_cache_seconds` after the
-  write, then asks the database again (the entry has expired);
+  write, then asks the database again (the entry has expired); so does every process
+  after the moderation queue's worker publishes a checked comment (not a request);
 - browsers and proxies get `Cache-Control: public, max-age=<what is left of those
   seconds>`, so the bound holds end to end, and an `ETag` to revalidate (304) after.
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from starlette.testclient import TestClient
 
 from parvis.domain.thread import ModerationMode
-from parvis.services import notifications
+from parvis.moderation.engine import get_engine
+from parvis.services import checking, moderating, notifications, posting
+from parvis.services.posting import CommentInput
 from parvis.services.runtime import Runtime
 from parvis.store import threads
 from parvis.store.moderators import Moderator
@@ -133,3 +136,34 @@ def test_the_page_offers_the_reply_box_and_links_its_feed(
     posted = int(re.search(r"posted=(\d+)", r.headers["location"]).group(1))  # type: ignore[union-attr]
     with rt.db.read() as conn:
         assert subscriptions.wants_replies(conn, posted)
+
+
+def test_a_reply_the_checks_publish_is_announced_once(
+    rt: Runtime, smtp: SmtpServer, moderator: Moderator
+) -> None:
+    """Post-moderation with the engine: the moderation queue publishes the reply and tells
+    the author; a moderator who then rejects and approves it again sends nothing more."""
+    engine_rt = dataclasses.replace(
+        rt,
+        charter=dataclasses.replace(rt.charter, mode=ModerationMode.POST),
+        moderate=get_engine(rt.charter).moderate,
+    )
+    asked = publish(rt, moderator, email=AUTHOR, notify_replies=True, text="Ma question.")
+    reply = posting.post_comment(
+        engine_rt,
+        CommentInput(
+            uri="/a",
+            parent=asked,
+            author="Paul",
+            text="Merci pour votre question, la réponse se trouve dans le rapport de la mairie.",
+        ),
+        "192.0.2.77",
+        trusted=True,
+    )
+    assert reply.checking
+    checking.CheckWorker(engine_rt).drain()
+    moderating.decide(engine_rt, moderator, reply.id, "reject")
+    moderating.decide(engine_rt, moderator, reply.id, "approve")
+    drain(rt)
+    (mail,) = smtp.to(AUTHOR)
+    assert "Paul" in mail["Subject"]

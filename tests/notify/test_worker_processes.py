@@ -68,6 +68,8 @@ def start_worker(
             "-c",
             "from parvis.cli.main import cli; cli()",
             "worker",
+            "--queue",
+            "mail",
             "--name",
             name,
             *extra,

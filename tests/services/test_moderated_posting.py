@@ -1,22 +1,27 @@
-"""The moderation engine inside the server: verdicts stored with comments, the charter's
-automatic decisions audited, the queue ordered by risk and filtered by rule."""
+"""The moderation engine inside the server: a posted comment waits in the moderation queue,
+a worker stores its verdict and the status the charter gives it, the charter's automatic
+decisions are audited, the queue is ordered by risk and filtered by rule."""
 
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 import pytest
 
-from parvis.domain.charter import Charter, RejectAction
-from parvis.domain.comment import CommentStatus
-from parvis.domain.verdict import Decision
+from parvis.domain.charter import BanAction, Charter, RejectAction
+from parvis.domain.comment import Comment, CommentStatus
+from parvis.domain.thread import ModerationMode
+from parvis.domain.verdict import CheckContext, Decision, Verdict
 from parvis.moderation.engine import get_engine
-from parvis.services import accounts, checking, moderating, posting
+from parvis.services import accounts, bans, checking, moderating, posting
 from parvis.services.posting import CommentInput
 from parvis.services.runtime import Runtime
 from parvis.store import audit, comments
+from parvis.store.bans import BanKind
 from parvis.store.comments import QueueFilter, QueueOrder
 from parvis.store.moderators import Role
+from tests.conftest import Clock
 
 CLEAN = "Merci pour cet article très clair sur la canicule, les villes doivent planter des arbres."
 INSULT = "Espèce de connard, tu ne comprends rien à rien."
@@ -37,18 +42,42 @@ def post(rt: Runtime, text: str, **kw: object) -> posting.Posted:
     return posting.post_comment(rt, CommentInput(**data), "192.0.2.9", trusted=True)  # type: ignore[arg-type]
 
 
-def test_a_posted_comment_is_stored_with_its_verdict(mrt: Runtime) -> None:
+def checked(rt: Runtime, *posted: posting.Posted) -> list[Comment]:
+    """Run the moderation queue's worker until it is empty; the comments as stored."""
+    checking.CheckWorker(rt).drain()
+    with rt.db.read() as conn:
+        found = [comments.get(conn, p.id) for p in posted]
+    assert all(c is not None and not c.checking for c in found)
+    return found  # type: ignore[return-value]
+
+
+def test_a_posted_comment_waits_for_its_check_then_gets_its_verdict(mrt: Runtime) -> None:
     posted = post(mrt, INSULT)
+    assert posted.status == CommentStatus.PENDING and posted.checking
     with mrt.db.read() as conn:
-        stored = comments.get(conn, posted.id)
-    assert stored is not None and stored.verdict is not None
+        waiting = comments.get(conn, posted.id)
+    assert waiting is not None and waiting.checking and waiting.verdict is None
+    assert checking.waiting(mrt) == 1
+    [stored] = checked(mrt, posted)
+    assert stored.verdict is not None
     assert "insult" in [f.rule for f in stored.verdict.flags]
     assert stored.risk >= 0.5 and stored.status == CommentStatus.PENDING
+    assert checking.waiting(mrt) == 0
+
+
+def test_nothing_is_published_before_its_check(mrt: Runtime) -> None:
+    open_mode = with_charter(mrt, dataclasses.replace(mrt.charter, mode=ModerationMode.POST))
+    posted = post(open_mode, CLEAN)
+    assert posted.status == CommentStatus.PENDING
+    with open_mode.db.read() as conn:
+        assert comments.count_published_by_uri(conn, ["/a"]) == {"/a": 0}
+    [stored] = checked(open_mode, posted)
+    assert stored.status == CommentStatus.PUBLISHED  # post-moderation, nothing flagged
 
 
 def test_auto_approval_publishes_clean_comments_and_audits_it(mrt: Runtime) -> None:
     auto = with_charter(mrt, dataclasses.replace(mrt.charter, auto_approve=True))
-    clean, rude = post(auto, CLEAN), post(auto, INSULT)
+    clean, rude = checked(auto, post(auto, CLEAN), post(auto, INSULT))
     assert clean.status == CommentStatus.PUBLISHED and rude.status == CommentStatus.PENDING
     with auto.db.read() as conn:
         [entry] = audit.for_comment(conn, clean.id)
@@ -57,7 +86,8 @@ def test_auto_approval_publishes_clean_comments_and_audits_it(mrt: Runtime) -> N
 
 
 def test_without_auto_approval_clean_comments_still_wait(mrt: Runtime) -> None:
-    assert post(mrt, CLEAN).status == CommentStatus.PENDING
+    [stored] = checked(mrt, post(mrt, CLEAN))
+    assert stored.status == CommentStatus.PENDING and stored.verdict is not None
 
 
 def test_refusing_rule_rejects_without_a_human_and_audits_it(mrt: Runtime) -> None:
@@ -66,7 +96,7 @@ def test_refusing_rule_rejects_without_a_human_and_audits_it(mrt: Runtime) -> No
         for r in mrt.charter.rules
     )
     strict = with_charter(mrt, dataclasses.replace(mrt.charter, rules=rules))
-    posted = post(strict, INSULT)
+    [posted] = checked(strict, post(strict, INSULT))
     assert posted.status == CommentStatus.REJECTED and posted.verdict is not None
     assert posted.verdict.decision == Decision.REJECT
     with strict.db.read() as conn:
@@ -75,12 +105,12 @@ def test_refusing_rule_rejects_without_a_human_and_audits_it(mrt: Runtime) -> No
 
 
 def test_holding_rule_keeps_a_rejectable_comment_for_a_human(mrt: Runtime) -> None:
-    posted = post(mrt, INSULT)  # the default charter holds instead of refusing
+    [posted] = checked(mrt, post(mrt, INSULT))  # the default charter holds instead of refusing
     assert posted.status == CommentStatus.PENDING
 
 
 def test_the_queue_puts_the_riskiest_first_and_filters_by_rule(mrt: Runtime) -> None:
-    clean, rude, misspelt = post(mrt, CLEAN), post(mrt, INSULT), post(mrt, SPELLING)
+    clean, rude, misspelt = checked(mrt, post(mrt, CLEAN), post(mrt, INSULT), post(mrt, SPELLING))
     items, total = moderating.queue(mrt)
     assert total == 3 and items[-1].comment.id == clean.id
     assert {items[0].comment.id, items[1].comment.id} == {rude.id, misspelt.id}
@@ -104,6 +134,8 @@ def test_approve_every_comment_with_no_flag_in_one_action(mrt: Runtime) -> None:
         )
     ]
     rude = post(mrt, INSULT)
+    assert moderating.approve_unflagged(mrt, alice) == (0, 0)  # not checked yet
+    checked(mrt, *clean, rude)
     assert moderating.approve_unflagged(mrt, alice) == (3, 0)
     with mrt.db.read() as conn:
         assert all(comments.get(conn, c.id).status == CommentStatus.PUBLISHED for c in clean)  # type: ignore[union-attr]
@@ -140,8 +172,61 @@ def test_article_names_are_not_spelling_mistakes(mrt: Runtime) -> None:
 
 def test_a_copy_of_the_clients_recent_comment_is_flagged_as_spam(mrt: Runtime) -> None:
     text = "Achetez maintenant, offre exceptionnelle sur notre site, ne ratez pas cette promotion."
-    first = post(mrt, text, uri="/x")
-    again = post(mrt, text, uri="/y")
+    first, again = checked(mrt, post(mrt, text, uri="/x"), post(mrt, text, uri="/y"))
     assert again.verdict is not None and first.verdict is not None
     assert again.verdict.scores["spam"] > first.verdict.scores["spam"]
     assert "spam" in [f.rule for f in again.verdict.flags]
+
+
+def test_a_moderators_decision_before_the_check_is_kept(mrt: Runtime) -> None:
+    accounts.add_moderator(mrt, "alice", Role.MODERATOR, "correct horse")
+    alice = accounts.authenticate(mrt, "alice", "correct horse")
+    posted = post(mrt, INSULT)
+    moderating.decide(mrt, alice, posted.id, "approve")
+    [stored] = checked(mrt, posted)
+    assert stored.status == CommentStatus.PUBLISHED  # alice decided; the verdict is kept
+    assert stored.verdict is not None and "insult" in [f.rule for f in stored.verdict.flags]
+
+
+def test_a_dead_workers_comments_are_checked_once_its_lease_runs_out(
+    mrt: Runtime, clock: Clock
+) -> None:
+    posted = post(mrt, INSULT)
+    with mrt.db.write() as conn:  # a worker claims it, then dies
+        assert comments.claim_checks(conn, clock(), timedelta(seconds=60), 10) == [posted.id]
+    assert checking.CheckWorker(mrt).drain() == 0  # still leased
+    clock.advance(seconds=61)
+    [stored] = checked(mrt, posted)
+    assert stored.verdict is not None and stored.status == CommentStatus.PENDING
+
+
+def test_an_edited_comment_is_checked_again(mrt: Runtime) -> None:
+    open_mode = with_charter(mrt, dataclasses.replace(mrt.charter, mode=ModerationMode.POST))
+    posted = post(open_mode, CLEAN)
+    assert checked(open_mode, posted)[0].status == CommentStatus.PUBLISHED
+    edited = posting.edit_comment(open_mode, posted.id, posted.edit_token, INSULT)
+    assert edited.status == CommentStatus.PENDING and edited.checking
+    [stored] = checked(open_mode, posted)
+    assert stored.status == CommentStatus.PENDING
+    assert stored.verdict is not None and "insult" in [f.rule for f in stored.verdict.flags]
+
+
+def test_a_held_author_stays_pending_even_when_the_checks_pass(mrt: Runtime) -> None:
+    holding = with_charter(
+        mrt,
+        dataclasses.replace(mrt.charter, mode=ModerationMode.POST, ban_action=BanAction.HOLD),
+    )
+    accounts.add_moderator(holding, "root", Role.ADMIN, "correct horse")
+    admin = accounts.authenticate(holding, "root", "correct horse")
+    bans.ban(holding, admin, bans.BanRequest(BanKind.AUTHOR, "usurpation", 0, value="Lecteur"))
+    [stored] = checked(holding, post(holding, CLEAN))
+    assert stored.status == CommentStatus.PENDING and stored.verdict is not None
+
+
+def test_a_text_the_engine_fails_on_waits_for_a_person(rt: Runtime) -> None:
+    def broken(text: str, context: CheckContext) -> Verdict:
+        raise RuntimeError("engine failure")
+
+    failing = dataclasses.replace(rt, moderate=broken)
+    [stored] = checked(failing, post(failing, CLEAN))
+    assert stored.status == CommentStatus.PENDING and stored.verdict is None

@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from parvis.domain.comment import PublicComment
+from parvis.domain.comment import Comment, PublicComment
 from parvis.errors import Invalid, Unauthorized
 from parvis.services import accounts, posting, reading
 from parvis.web.api.schemas import (
@@ -87,7 +87,11 @@ async def create_comment(request: Request) -> Response:
     )
     response = json_response(
         PostedOut(
-            posted.id, posted.status.value, posted.edit_token, rt.settings.comments.edit_window
+            posted.id,
+            posted.status.value,
+            posted.edit_token,
+            rt.settings.comments.edit_window,
+            posted.checking,
         ),
         status=201,
     )
@@ -123,7 +127,21 @@ async def update_comment(request: Request) -> Response:
     comment = await run_in_threadpool(
         posting.edit_comment, rt, comment_id, edit_token(request, comment_id), body.text
     )
-    return json_response(EditedOut(comment.id, comment.status.value, comment.html))
+    return json_response(own_json(comment))
+
+
+async def get_own_comment(request: Request) -> Response:
+    """The author's comment while they may change it: its status once the checks ran."""
+    rt = runtime(request)
+    comment_id = request.path_params["id"]
+    comment = await run_in_threadpool(
+        posting.own_comment, rt, comment_id, edit_token(request, comment_id)
+    )
+    return json_response(own_json(comment))
+
+
+def own_json(comment: Comment) -> EditedOut:
+    return EditedOut(comment.id, comment.status.value, comment.html, comment.checking)
 
 
 async def delete_comment(request: Request) -> Response:
@@ -138,6 +156,7 @@ async def delete_comment(request: Request) -> Response:
 routes = [
     Route("/api/v1/comments", list_comments, methods=["GET"]),
     Route("/api/v1/comments", create_comment, methods=["POST"]),
+    Route("/api/v1/comments/{id:int}", get_own_comment, methods=["GET"]),
     Route("/api/v1/comments/{id:int}", update_comment, methods=["PUT"]),
     Route("/api/v1/comments/{id:int}", delete_comment, methods=["DELETE"]),
 ]

@@ -113,6 +113,17 @@ def document() -> dict[str, Any]:
                 },
             },
             "/api/v1/comments/{id}": {
+                "get": {
+                    "summary": "The author's own comment within the edit window: its status "
+                    "once the charter's checks have run",
+                    "parameters": [_ID, _EDIT],
+                    "responses": {
+                        "200": _json(s.EditedOut, "the comment"),
+                        "401": _ERROR,
+                        "403": _ERROR,
+                        "404": _ERROR,
+                    },
+                },
                 "put": {
                     "summary": "The author edits their comment within the edit window",
                     "parameters": [_ID, _EDIT],

@@ -62,12 +62,14 @@ class PostedOut(msgspec.Struct):
     status: str
     edit_token: str
     edit_seconds: int
+    checking: bool  # true: pending until the charter's checks have run (GET it again)
 
 
 class EditedOut(msgspec.Struct):
     id: int
     status: str
     html: str
+    checking: bool
 
 
 class CountsOut(msgspec.Struct):

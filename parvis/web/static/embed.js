@@ -205,13 +205,46 @@
           const data = await res.json();
           body.innerHTML = data.html; // the server's own sanitised rendering
           if (entry.st === "published" && data.status !== "published") count(-1);
-          Object.assign(entry, { s: area.value, st: data.status });
+          Object.assign(entry, { s: area.value, st: data.status, c: data.checking });
           store(id, entry);
           mark(a, data.status);
-          say(t[data.status], data.status);
+          say(data.checking ? t.checking : t[data.status], data.status);
+          if (data.checking) watch(id, a);
           done();
         });
       });
+    };
+
+    // A comment still being checked against the charter: ask again, less and less often,
+    // until its checks have run, then show where it went (usually within a second).
+    const watch = async (id, a) => {
+      for (let wait = 300; wait < 20000; wait *= 2) {
+        await new Promise((done) => setTimeout(done, wait));
+        const entry = stored()[id];
+        if (!entry || !a.isConnected) return;
+        const res = await fetch(base + "/api/v1/comments/" + id, {
+          headers: headers({ "X-Parvis-Edit-Token": entry.t }),
+        }).catch(() => null);
+        if (!res || !res.ok) return;
+        const data = await res.json();
+        if (data.checking) continue;
+        entry.c = false;
+        if (data.status === "rejected") { // back to the form, to rewrite it
+          store(id, null);
+          a.remove();
+          if (form && !form.elements.text.value) form.elements.text.value = entry.s;
+          if (form) form.elements.text.focus();
+        } else {
+          if (data.status === "published" && entry.st !== "published") {
+            count(1);
+            a.id = id;
+          }
+          entry.st = data.status;
+          store(id, entry);
+          mark(a, data.status);
+        }
+        return say(t[data.status], data.status);
+      }
     };
 
     // Comments posted from this browser, still editable: show them again after a reload.
@@ -226,6 +259,7 @@
       }
       else if (a && a.id && e.st !== "published") store(id, Object.assign(e, { st: "published" }));
       if (a) ownActions(a, id);
+      if (a && e.c) watch(id, a);
     }
 
     if (form) enhanceForm();
@@ -408,14 +442,14 @@
 
       const posted = (answer, data) => {
         const status = answer.status;
-        say(t[status], status);
+        say(answer.checking ? t.checking : t[status], status);
         if (status === "rejected") return field("text").focus(); // keep the text: rewrite it
         try {
           localStorage.setItem("parvis-author", data.author);
         } catch (_) { /* no storage */ }
         store(answer.id, {
           t: answer.edit_token, x: Date.now() + answer.edit_seconds * 1000, u: uri, b: base,
-          p: data.parent, a: data.author.trim(), s: data.text, st: status,
+          p: data.parent, a: data.author.trim(), s: data.text, st: status, c: answer.checking,
         });
         field("text").value = "";
         if (checked) checked.hidden = true;
@@ -424,6 +458,7 @@
         place(a, data.parent) || list.prepend(a);
         ownActions(a, answer.id);
         if (status === "published") count(1);
+        if (answer.checking) watch(answer.id, a);
         a.focus();
       };
     }
