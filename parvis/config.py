@@ -45,7 +45,7 @@ class SecuritySettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, 
 
 
 class CommentSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    max_length: int = 5000
+    max_length: int = 10000  # a long reader's letter fits; lower it to keep comments short
     max_author_length: int = 60
     edit_window: int = 15 * 60
     page_size: int = 20

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,9 +29,11 @@ class Database:
         parsed = make_url(self.url)
         self.dialect = parsed.get_backend_name()
         kwargs: dict[str, Any] = {"echo": echo}
+        self._writers: _WriterQueue | None = None
         if self.dialect == "sqlite":
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                self._writers = _WriterQueue(Path(parsed.database + ".writer-lock"))
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
@@ -47,8 +53,9 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One transaction; on SQLite it takes the write lock at once (BEGIN IMMEDIATE)
-        so two writers queue on busy_timeout instead of failing on lock upgrade."""
-        with self.engine.connect() as conn:
+        so two writers queue instead of failing on lock upgrade, and Parvis's own writers,
+        in every process, wait their turn in the kernel first (`_WriterQueue`)."""
+        with self._writers or nullcontext(), self.engine.connect() as conn:
             conn = conn.execution_options(parvis_write=True)
             with conn.begin():
                 yield conn
@@ -77,6 +84,65 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class _WriterQueue:
+    """Parvis's SQLite writers take turns: a thread lock in the process, then an `flock`
+    on a file beside the database, across processes.
+
+    SQLite alone makes a writer that finds the database locked sleep and retry (its busy
+    handler backs off up to 100 ms a try), so under many concurrent posts an unlucky
+    writer keeps losing the race and waits seconds. A kernel lock wakes the next writer
+    the moment the last one commits, in turn. The busy timeout stays for writers that are
+    not Parvis (a `sqlite3` shell, a backup).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._thread_lock = threading.RLock()
+        self._depth = 0  # a write opened inside a write (a bug) meets SQLite's busy timeout
+        self._fd: int | None = None
+        self._pid = 0
+        _QUEUES.add(self)
+
+    def _after_fork(self) -> None:
+        """A child starts with no turn taken, whatever its parent's threads held."""
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+
+    def __enter__(self) -> None:
+        self._thread_lock.acquire()
+        try:
+            if self._depth == 0:
+                if self._pid != os.getpid():  # a forked child needs its own open file
+                    self._fd, self._pid = (
+                        os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600),
+                        os.getpid(),
+                    )
+                fcntl.flock(self._fd, fcntl.LOCK_EX)  # type: ignore[arg-type]
+            self._depth += 1
+        except BaseException:
+            self._thread_lock.release()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._depth -= 1
+            if self._depth == 0 and self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
+
+
+_QUEUES: weakref.WeakSet[_WriterQueue] = weakref.WeakSet()
+
+
+def _reset_writer_queues() -> None:
+    for queue in list(_QUEUES):
+        queue._after_fork()
+
+
+os.register_at_fork(after_in_child=_reset_writer_queues)
 
 
 def normalise_url(url: str) -> str:

@@ -181,7 +181,7 @@
         area.name = "text";
         area.rows = 5;
         area.value = entry.s;
-        area.maxLength = +section.dataset.parvisMax || 5000;
+        area.maxLength = +section.dataset.parvisMax || 10000;
         area.setAttribute("aria-label", t.edit);
         const save = el("button", "parvis-submit", t.save);
         const cancel = button("parvis-cancel", t.cancel);
