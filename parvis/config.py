@@ -57,11 +57,11 @@ class CommentSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, k
 
 class ModerationSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     charter: str = ""  # path to a charter TOML; empty: the default French charter
-    # "inprocess": a thread in each `parvis serve` process checks posted comments;
-    # "external": only `parvis worker` processes do
-    worker: Literal["inprocess", "external"] = "inprocess"
+    # "serve": `parvis serve` checks posted comments in a process of its own beside the web
+    # processes; "external": only `parvis worker` processes do
+    worker: Literal["serve", "external"] = "serve"
     lease: int = 60  # seconds a claimed comment stays reserved to its worker
-    poll_interval: float = 1.0  # seconds an idle worker waits for comments from other processes
+    poll_interval: float = 0.25  # seconds an idle check worker waits before looking again
 
 
 class SiteSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):

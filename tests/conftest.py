@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +17,6 @@ from starlette.testclient import TestClient
 
 from parvis.config import Settings, load_settings
 from parvis.moderation.charter import load_charter
-from parvis.services import checking
 from parvis.services.runtime import Runtime
 from parvis.store.db import Database
 from parvis.store.schema import metadata
@@ -132,11 +130,3 @@ def app_with(rt: Runtime, **server: object) -> Starlette:
 def client(rt: Runtime) -> Iterator[TestClient]:
     with TestClient(create_app(rt)) as c:
         yield c
-
-
-def wait_until_checked(rt: Runtime, timeout: float = 30.0) -> None:
-    """Until the moderation queue is empty (a running server's worker thread empties it)."""
-    deadline = time.monotonic() + timeout
-    while checking.waiting(rt):
-        assert time.monotonic() < deadline, "the moderation queue was not emptied"
-        time.sleep(0.02)

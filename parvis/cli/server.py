@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
+from parvis.cli.checker import CheckerProcess
 from parvis.cli.context import runtime, settings
-from parvis.config import load_settings, new_secret, settings_toml
+from parvis.config import Settings, load_settings, new_secret, settings_toml
 from parvis.services.demo import load_demo
 from parvis.services.runtime import Runtime
 
@@ -68,9 +69,8 @@ def init(path: str, db_url: str | None, public_url: str | None, demo: bool, forc
 def serve(
     ctx: click.Context, host: str | None, port: int | None, db_url: str | None, workers: int | None
 ) -> None:
-    """Serve the comments, the widget, the API and the moderation pages."""
-    import uvicorn
-
+    """Serve the comments, the widget, the API and the moderation pages, and check posted
+    comments in a process beside them ([moderation] worker = "serve")."""
     s = settings(
         ctx, server__host=host, server__port=port, database__url=db_url, server__workers=workers
     )
@@ -86,6 +86,20 @@ def serve(
     if db_url:
         os.environ["PARVIS_DB"] = db_url
     click.echo(f"Parvis on http://{s.server.host}:{s.server.port}  ({s.database.url})")
+    checker = None
+    if s.moderation.worker == "serve":
+        checker = CheckerProcess(name=f"serve-{os.getpid()}-checks")
+        checker.start()
+    try:
+        _run_uvicorn(s)
+    finally:
+        if checker is not None:
+            checker.stop()
+
+
+def _run_uvicorn(s: Settings) -> None:
+    import uvicorn
+
     uvicorn.run(
         "parvis.web.asgi:create",
         factory=True,

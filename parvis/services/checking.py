@@ -186,8 +186,9 @@ def settle(rt: Runtime, comment_id: int) -> CommentStatus | None:
 
 
 class CheckWorker:
-    """Claims due comments in small batches and settles them; sleeps until a post wakes it
-    (`rt.checks_due`, same process) or `poll_interval` passes (posts of other processes)."""
+    """Claims due comments in small batches and settles them; when idle, looks again after
+    `poll_interval` (a cheap read), or as soon as a post in its own process sets
+    `rt.checks_due`."""
 
     def __init__(self, rt: Runtime, batch: int = 8) -> None:
         self.rt = rt
@@ -199,10 +200,12 @@ class CheckWorker:
     def run_once(self) -> int:
         """Claim one batch and settle it; the number of comments claimed."""
         cfg = self.rt.settings.moderation
+        now = self.rt.now()
+        with self.rt.db.read() as conn:  # idle most of the time: look before taking a lock
+            if not comments.checks_due(conn, now):
+                return 0
         with self.rt.db.write() as conn:
-            ids = comments.claim_checks(
-                conn, self.rt.now(), timedelta(seconds=cfg.lease), self.batch
-            )
+            ids = comments.claim_checks(conn, now, timedelta(seconds=cfg.lease), self.batch)
         for comment_id in ids:
             if self.stop_event.is_set():
                 break  # the rest is retaken when its lease runs out

@@ -262,6 +262,18 @@ def claim_checks(conn: Connection, now: datetime, lease: timedelta, limit: int) 
     return sorted(int(i) for i in rows)
 
 
+def checks_due(conn: Connection, now: datetime) -> bool:
+    """Whether any comment's check is due: a read, so an idle worker's look is cheap."""
+    return (
+        conn.execute(
+            select(comments.c.id)
+            .where(comments.c.check_after.is_not(None), comments.c.check_after <= now)
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
 def finish_check(
     conn: Connection,
     comment_id: int,

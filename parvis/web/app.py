@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parvis.notify.worker import BackgroundWorker
-from parvis.services import checking, notifications
+from parvis.services import notifications
 from parvis.services.runtime import Runtime
 from parvis.web import errors
 from parvis.web.api import check, comments, counts, moderation, openapi, reports
@@ -68,25 +68,21 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def _workers(rt: Runtime) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
-    """Each server process runs, in threads, the outbox's worker (`[mail] worker =
-    "inprocess"`) and the moderation queue's (`[moderation] worker = "inprocess"`, when the
-    engine is loaded)."""
+def _mail_worker(rt: Runtime) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """With `[mail] worker = "inprocess"`, each server process sends the outbox in a thread.
+    (The moderation queue has a process of its own: `parvis.cli.checker`.)"""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        background = []
+        background = None
         if rt.settings.mail.worker == "inprocess":
-            background.append(BackgroundWorker(notifications.make_worker(rt)))
-        if rt.settings.moderation.worker == "inprocess" and rt.moderate is not None:
-            background.append(BackgroundWorker(checking.CheckWorker(rt), "checks"))
-        for worker in background:
-            worker.start()
+            background = BackgroundWorker(notifications.make_worker(rt))
+            background.start()
         try:
             yield
         finally:
-            for worker in background:
-                await run_in_threadpool(worker.stop)
+            if background is not None:
+                await run_in_threadpool(background.stop)
 
     return lifespan
 
@@ -130,7 +126,7 @@ def create_app(rt: Runtime) -> Starlette:
         routes=routes,
         middleware=middleware,
         exception_handlers=errors.HANDLERS,  # type: ignore[arg-type]
-        lifespan=_workers(rt),
+        lifespan=_mail_worker(rt),
     )
     app.state.runtime = rt
     app.state.templates = Templates(rt)

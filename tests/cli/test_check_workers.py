@@ -1,15 +1,18 @@
-"""Real `parvis worker --queue checks` processes empty the moderation queue: two share it,
+"""Real processes empty the moderation queue. Two `parvis worker --queue checks` share it,
 one is killed with SIGKILL in the middle, and every comment is still decided exactly once
-(one automatic-approval audit row each, with auto-approval on)."""
+(one automatic-approval audit row each, with auto-approval on). `parvis serve` runs its
+own checker process, at a lower priority, restarted when it dies, stopped with the server."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from parvis.services.posting import CommentInput
 from parvis.services.runtime import Runtime
 from parvis.store import audit
 from tests.conftest import SECRET
+from tests.e2e.conftest import free_port, parvis_command, running_parvis
 
 pytestmark = pytest.mark.slow
 
@@ -105,3 +109,76 @@ def test_two_check_workers_one_killed_decide_every_comment_once(
         )
     assert actions == {"auto-approve": 120}
     assert set(per_comment.values()) == {1}
+
+
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for kid in (task / "children").read_text().split():
+            found += [int(kid), *_descendants(int(kid))]
+    return found
+
+
+def _checker_pids() -> list[int]:
+    """`parvis serve`'s moderation queue process(es) under this test process."""
+    pids = []
+    for pid in _descendants(os.getpid()):
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except FileNotFoundError:
+            continue
+        if b"--queue" in argv and b"checks" in argv:
+            pids.append(pid)
+    return pids
+
+
+def _post(base: str, text: str) -> dict[str, object]:
+    request = urllib.request.Request(
+        base + "/api/v1/comments",
+        data=json.dumps({"uri": "/serve", "author": "Lecteur", "text": text}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as res:
+        body: dict[str, object] = json.loads(res.read())
+    return body
+
+
+def _outcome(base: str, posted: dict[str, object], timeout: float = 90) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        request = urllib.request.Request(
+            f"{base}/api/v1/comments/{posted['id']}",
+            headers={"X-Parvis-Edit-Token": str(posted["edit_token"])},
+        )
+        with urllib.request.urlopen(request, timeout=10) as res:
+            own = json.loads(res.read())
+        if not own["checking"]:
+            return str(own["status"])
+        time.sleep(0.2)
+    raise AssertionError("the comment was never checked")
+
+
+def test_serve_checks_in_a_process_of_its_own_restarted_if_it_dies(tmp_path: Path) -> None:
+    config, port = tmp_path / "parvis.toml", free_port()
+    init = subprocess.run(
+        [*parvis_command(), "init", "--config", str(config), "--db", f"sqlite:///{tmp_path}/p.db"],
+        capture_output=True,
+    )
+    assert init.returncode == 0, init.stderr
+    env = {**os.environ, "PARVIS_MODERATION__POLL_INTERVAL": "0.05"}
+    env.pop("PARVIS_CONFIG", None)
+    with running_parvis(config, port, env, tmp_path / "serve.log") as base:
+        posted = _post(base, TEXTS[0])
+        assert posted["status"] == "pending" and posted["checking"] is True
+        assert _outcome(base, posted) == "pending"  # checked: the default charter holds it
+        [checker] = _checker_pids()
+        assert os.getpriority(os.PRIO_PROCESS, checker) > os.getpriority(os.PRIO_PROCESS, 0)
+        os.kill(checker, signal.SIGKILL)
+        again = _post(base, TEXTS[1])
+        assert _outcome(base, again) == "pending"  # by its replacement
+        [replacement] = _checker_pids()
+        assert replacement != checker
+    deadline = time.monotonic() + 20
+    while _checker_pids() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _checker_pids() == []  # stopped with the server

@@ -7,7 +7,6 @@ import dataclasses
 import re
 from collections.abc import Iterator
 
-import msgspec
 import pytest
 from starlette.testclient import TestClient
 
@@ -16,38 +15,20 @@ from parvis.moderation.engine import get_engine
 from parvis.services import checking
 from parvis.services.runtime import Runtime
 from parvis.web.app import create_app
-from tests.conftest import wait_until_checked
 
 CLEAN = "Merci pour cet article très clair, les villes doivent planter des arbres."
 INSULT = "Espèce de connard, tu ne comprends rien."
 
 
-def engine_runtime(rt: Runtime, worker: str) -> Runtime:
-    """The engine loaded, post-moderation, the queue's worker in the app or not."""
-    settings = msgspec.structs.replace(
-        rt.settings,
-        moderation=msgspec.structs.replace(rt.settings.moderation, worker=worker),
-    )
-    return dataclasses.replace(
+@pytest.fixture
+def held(rt: Runtime) -> Iterator[tuple[TestClient, Runtime]]:
+    """The app with the engine, post-moderation; the moderation queue's worker runs when the
+    test says (under `parvis serve` it is a process of its own)."""
+    engine_rt = dataclasses.replace(
         rt,
-        settings=settings,
         charter=dataclasses.replace(rt.charter, mode=ModerationMode.POST),
         moderate=get_engine(rt.charter).moderate,
     )
-
-
-@pytest.fixture
-def live(rt: Runtime) -> Iterator[tuple[TestClient, Runtime]]:
-    """The app with its own check worker thread, as under `parvis serve`."""
-    engine_rt = engine_runtime(rt, "inprocess")
-    with TestClient(create_app(engine_rt)) as c:
-        yield c, engine_rt
-
-
-@pytest.fixture
-def held(rt: Runtime) -> Iterator[tuple[TestClient, Runtime]]:
-    """The app without a check worker (`worker = "external"`): checks run when the test says."""
-    engine_rt = engine_runtime(rt, "external")
     with TestClient(create_app(engine_rt)) as c:
         yield c, engine_rt
 
@@ -77,12 +58,10 @@ def test_a_post_answers_pending_and_checking(held: tuple[TestClient, Runtime]) -
     assert c.get("/api/v1/counts", params={"uri": "/a"}).json() == {"counts": {"/a": 0}}
 
 
-def test_the_server_checks_in_the_background_and_the_author_sees_the_outcome(
-    live: tuple[TestClient, Runtime],
-) -> None:
-    c, engine_rt = live
+def test_once_checked_the_author_sees_the_outcome(held: tuple[TestClient, Runtime]) -> None:
+    c, engine_rt = held
     clean, rude = post(c, CLEAN), post(c, INSULT)
-    wait_until_checked(engine_rt)
+    assert checking.CheckWorker(engine_rt).drain() == 2
     assert own(c, clean) | {"html": ""} == {
         "id": clean["id"],
         "status": "published",

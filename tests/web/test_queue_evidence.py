@@ -10,11 +10,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from parvis.moderation.engine import get_engine
-from parvis.services import accounts
+from parvis.services import accounts, checking
 from parvis.services.runtime import Runtime
 from parvis.store.moderators import Role
 from parvis.web.app import create_app
-from tests.conftest import wait_until_checked
 
 CLEAN = "Merci pour cet article très clair, les villes doivent planter des arbres."
 INSULT = "Espèce de connard, tu ne comprends rien."
@@ -29,7 +28,7 @@ def mod(rt: Runtime) -> Iterator[TestClient]:
         for text in (CLEAN, INSULT, SPELLING):
             r = c.post("/api/v1/comments", json={"uri": "/a", "author": "Lecteur", "text": text})
             assert r.status_code == 201 and r.json()["checking"]
-        wait_until_checked(engine_rt)  # by the app's own worker thread
+        checking.CheckWorker(engine_rt).drain()  # the moderation queue's work
         c.post("/mod/login", data={"name": "alice", "password": "correct horse"})
         yield c
 
