@@ -28,11 +28,20 @@ def tree(pid: int) -> list[int]:
     return pids
 
 
+def role(pid: int) -> str:
+    """What a process of `parvis serve` is: the supervisor, a web worker, the checker."""
+    argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    if b"--queue" in argv:
+        return "moderation queue"
+    if any(a.startswith(b"from multiprocessing.spawn") for a in argv):
+        return "web"
+    if any(a.startswith(b"from multiprocessing.resource_tracker") for a in argv):
+        return "resource tracker"
+    return "supervisor"
+
+
 def main() -> None:
-    parts = []
-    for pid in tree(int(sys.argv[1])):
-        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:60]
-        parts.append(f"pid {pid} {rss_mb(pid):.0f} MB ({cmd.strip()})")
+    parts = [f"pid {pid} {role(pid)} {rss_mb(pid):.0f} MB" for pid in tree(int(sys.argv[1]))]
     print("; ".join(parts))
 
 

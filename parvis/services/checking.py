@@ -87,12 +87,13 @@ def check_text(rt: Runtime, text: str, client_address: str, uri: str | None = No
     return verdict
 
 
-def is_pre_moderated(rt: Runtime, thread: Thread) -> bool:
-    return (thread.mode or rt.charter.mode) == ModerationMode.PRE
+def is_pre_moderated(rt: Runtime, thread: Thread | None) -> bool:
+    """The article's mode, or the charter's for an article not created yet."""
+    return ((thread.mode if thread else None) or rt.charter.mode) == ModerationMode.PRE
 
 
 def status_for(
-    rt: Runtime, thread: Thread, verdict: Verdict | None
+    rt: Runtime, thread: Thread | None, verdict: Verdict | None
 ) -> tuple[CommentStatus, str | None]:
     """Where a comment goes once checked, per the article's mode and the charter.
 

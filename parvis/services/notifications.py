@@ -25,21 +25,6 @@ from parvis.store.outbox import NewMail
 log = logging.getLogger(__name__)
 
 
-def comment_posted(
-    rt: Runtime,
-    conn: Connection,
-    comment_id: int,
-    status: CommentStatus,
-    *,
-    notify_replies: bool = False,
-) -> None:
-    """Hook in `posting.post_comment`, inside its transaction."""
-    if notify_replies:
-        subscriptions.set_notify_replies(conn, comment_id, True)
-    if status == CommentStatus.PUBLISHED:
-        comment_published(rt, conn, comment_id)
-
-
 def comment_published(rt: Runtime, conn: Connection, comment_id: int) -> None:
     """A comment became visible: tell its article's followers and the author it answers."""
     comment = comments.get(conn, comment_id)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import Connection
+
 from parvis.domain.comment import Comment, CommentStatus
+from parvis.domain.thread import Thread
 from parvis.errors import Conflict, Forbidden, Invalid, NotFound
 from parvis.services import bans, notifications
 from parvis.services.checking import AUTOMATIC_NOTE, automatic_decision, status_for
@@ -63,25 +66,23 @@ def post_comment(
     if not trusted:
         enforce_rate_limit(rt, f"post:{client}", cfg.rate_limit, cfg.rate_window)
     html = render(text)
+    notify_replies = data.notify_replies and email is not None
 
-    with rt.db.write() as conn:
+    # Everything that only reads goes before the write lock, which is held for the inserts.
+    with rt.db.read() as conn:
         thread = threads.get_by_uri(conn, uri)
-        if thread is None:
-            check_new_uri(rt, uri)
-            title = (data.title or "").strip()[:300] or title_from_uri(uri)
-            thread = threads.get_or_create(conn, uri, title, now)
-        if thread.closed:
+        if thread is not None and thread.closed:
             raise Conflict("comments are closed on this article", field="uri", code="thread_closed")
-        root_id: int | None = None
-        if data.parent is not None:
-            parent = comments.get(conn, data.parent)
-            if parent is None or parent.status != CommentStatus.PUBLISHED:
-                raise Invalid("the comment you answer does not exist", field="parent")
-            if parent.thread_id != thread.id:
-                raise Invalid("the comment you answer belongs to another article", field="parent")
-            root_id = parent.root_id or parent.id
+        root_id = _root_of(conn, data.parent, thread)
         status = CommentStatus.PENDING if checking else status_for(rt, thread, None)[0]
         status = bans.screen(rt, conn, status, email=email, client=client, author=author)
+    if thread is None:
+        check_new_uri(rt, uri)
+
+    with rt.db.write() as conn:
+        if thread is None:
+            title = (data.title or "").strip()[:300] or title_from_uri(uri)
+            thread = threads.get_or_create(conn, uri, title, now)
         comment_id = comments.insert(
             conn,
             NewComment(
@@ -96,11 +97,11 @@ def post_comment(
                 created=now,
                 client_hash=client,
                 check_after=now if checking else None,
+                notify_replies=notify_replies,
             ),
         )
-        notifications.comment_posted(
-            rt, conn, comment_id, status, notify_replies=data.notify_replies and email is not None
-        )
+        if status == CommentStatus.PUBLISHED:
+            notifications.comment_published(rt, conn, comment_id)
         action = None if checking else automatic_decision(rt, thread, status, checked=False)
         if action:
             audit.record(
@@ -115,6 +116,18 @@ def post_comment(
         rt.checks_due.set()
     expires = int(now.timestamp()) + cfg.edit_window
     return Posted(comment_id, status, rt.tokens.edit(comment_id, expires), checking)
+
+
+def _root_of(conn: Connection, parent_id: int | None, thread: Thread | None) -> int | None:
+    """The root of the comment answered, which must be published and on this article."""
+    if parent_id is None:
+        return None
+    parent = comments.get(conn, parent_id)
+    if parent is None or parent.status != CommentStatus.PUBLISHED:
+        raise Invalid("the comment you answer does not exist", field="parent")
+    if thread is None or parent.thread_id != thread.id:
+        raise Invalid("the comment you answer belongs to another article", field="parent")
+    return parent.root_id or parent.id
 
 
 def edit_comment(rt: Runtime, comment_id: int, edit_token: str, text: str) -> Comment:

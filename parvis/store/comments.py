@@ -33,6 +33,7 @@ class NewComment:
     client_hash: str
     verdict: Verdict | None = None
     check_after: datetime | None = None  # set: the charter's checks are still to run
+    notify_replies: bool = False
 
 
 def _comment(row: Any) -> Comment:
@@ -82,6 +83,7 @@ def insert(conn: Connection, new: NewComment) -> int:
             created=new.created,
             client_hash=new.client_hash,
             check_after=new.check_after,
+            notify_replies=new.notify_replies,
             **_verdict_columns(new.verdict),
         )
     )
