@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -116,10 +117,12 @@ def load(name: str, comments: int, articles: int, work: Path) -> dict[str, Any]:
     summary = imp.stdout.strip().splitlines()[-1]
     log(f"{name}: {summary}")
     loaded = count_comments(name)
+    rate = re.search(r"\(([\d,]+) comments/s\)", summary)
     result = {
         "comments": loaded,
         "wall_s": round(wall, 1),
         "rate_wall": round(loaded / wall),
+        "rate_import": int(rate.group(1).replace(",", "")) if rate else None,
         "import_summary": summary,
         **sizes(name, loaded),
     }
@@ -266,9 +269,14 @@ def main() -> None:
 def report(r: dict[str, Any]) -> None:
     big, small = r["big"], r["small"]
     print(f"\n== scale: {big['comments']:,} vs {small['comments']:,} comments (PostgreSQL)")
-    if "import_summary" in big:
-        print(f"import (big): {big['import_summary']}")
-        print(f"import (big), wall with the generator in the pipe: {big['rate_wall']:,} comments/s")
+    for label, side in (("big", big), ("small", small)):
+        if "import_summary" in side:
+            print(f"import ({label}): {side['import_summary']}")
+            print(
+                f"IMPORT {label} rate_import={side['rate_import']} rate_wall={side['rate_wall']}"
+                " (comments/s: the importer's own clock, indexes and commit included;"
+                " wall with the generator in the pipe)"
+            )
     print(
         f"database size: {big['db_mb_per_million']} MB per million comments "
         f"(comments table {big['comments_table_bytes'] / 2**30:.2f} GiB)"

@@ -6,10 +6,15 @@ One line per comment, parents before their replies:
 `id` and `parent` are the source system's ids; Parvis gives its own and keeps the
 links. Imported comments are published: they were moderated where they come from.
 
-Streaming: the file is read line by line and written in batches of `batch_size`, one
-transaction each; only the id map (source id -> Parvis id and root) stays in memory,
-32 bytes a comment in arrays while the source ids increase (the usual export order).
-A bad line is reported with its number and skipped; it never stops the import.
+Streaming: the file is read line by line and written in batches of `batch_size`; only
+the id map (source id -> Parvis id and root) stays in memory, 32 bytes a comment in
+arrays while the source ids increase (the usual export order). A bad line is reported
+with its number and reason and skipped; it never stops the import.
+
+Each batch in two passes: the lines are decoded first (the threads and the number of
+ids must be known before writing); the rest (cleaning, rendering, the row itself, and
+decoding the next batch) happens while the rows stream into COPY, so that PostgreSQL
+stores row n on the other core while this process prepares row n+1.
 """
 
 from __future__ import annotations
@@ -18,29 +23,33 @@ import re
 import time
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import msgspec
 from sqlalchemy import Connection
 
 from parvis.domain.comment import CommentStatus
-from parvis.services.rendering import render
-from parvis.services.validation import clean_email
+from parvis.services.rendering import plain_html, render
+from parvis.services.validation import clean_email, title_from_uri
 from parvis.store import bulk
 from parvis.store.db import Database
 
 PUBLISHED = CommentStatus.PUBLISHED.value
+_SAME_IN_EVERY_ROW = ("status", "client_hash", "risk", "flags")  # see _row's last values
 MAX_AUTHOR = 200
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 OnBad = Callable[[int, str], None]
 OnProgress = Callable[["ImportReport"], None]
 
+render_fast = render  # the name tests/bench/test_import.py knows
 
-class SourceComment(msgspec.Struct):
+
+class SourceComment(msgspec.Struct, gc=False):
     id: int
     uri: str
     text: str
@@ -94,13 +103,16 @@ class IdMap:
             return self._dst[i], self._root[i], self._thread[i]
         return None
 
-    def add(self, src: int, dst: int, root: int, thread: int) -> None:
+    def add(self, src: int, dst: int, root: int, thread: int) -> bool:
+        """Map `src`; False, and nothing changes, if it is already mapped."""
         if self._dict is None and (not self._src or src > self._src[-1]):
             self._src.append(src)
             self._dst.append(dst)
             self._root.append(root)
             self._thread.append(thread)
-            return
+            return True
+        if self.get(src) is not None:
+            return False
         if self._dict is None:
             self._dict = {
                 s: (d, r, t)
@@ -108,6 +120,15 @@ class IdMap:
             }
             self._src, self._dst, self._root, self._thread = (array("q") for _ in range(4))
         self._dict[src] = (dst, root, thread)
+        return True
+
+
+@dataclass
+class _Batch:
+    comments: list[tuple[int, SourceComment]] = field(default_factory=list)
+    bad: list[tuple[int, str]] = field(default_factory=list)
+    lines: int = 0  # read so far, this batch included
+    bytes: int = 0
 
 
 def import_comments(
@@ -120,99 +141,136 @@ def import_comments(
 ) -> ImportReport:
     """Load the JSONL lines into the store; return what was done.
 
-    Into an empty store (an initial load) the whole import is one transaction and the
-    secondary indexes are built once at the end: all or nothing, and several times
-    faster. Into a store in use, each batch is its own transaction and readers go on.
+    Into an empty store (an initial load) the whole import is one transaction, which
+    keeps others off the comments table, and most secondary indexes are built once at
+    the end: all or nothing, and several times faster. Into a store in use, each batch
+    is its own transaction and readers go on. Bad lines reach `on_bad` in line order,
+    batch by batch.
     """
+    report = ImportReport()
+    started = time.perf_counter()
     with db.write() as conn:
         initial = bulk.is_empty(conn)
-    if not initial:
-        report = _load(db.write, lines, batch_size, on_bad, on_progress)
+    if initial:
+        with db.write() as conn:
+            undo = bulk.begin_initial_load(conn, _SAME_IN_EVERY_ROW)
+            _load(db, lines, batch_size, report, on_bad, on_progress, load=conn)
+            report.phase = "indexes"
+            if on_progress:
+                on_progress(report)
+            bulk.end_initial_load(conn, undo)
+            bulk.analyze(conn)
+    else:
+        _load(db, lines, batch_size, report, on_bad, on_progress)
         with db.write() as conn:
             bulk.analyze(conn)
-        return report
-    with db.write() as conn:
-        rebuild = bulk.drop_secondary_indexes(conn)
-        report = _load(lambda: nullcontext(conn), lines, batch_size, on_bad, on_progress)
-        report.phase = "indexes"
-        if on_progress:
-            on_progress(report)
-        started = time.perf_counter() - report.seconds
-        bulk.create_indexes(conn, rebuild)
-        bulk.analyze(conn)
-        report.seconds = time.perf_counter() - started
+    report.seconds = time.perf_counter() - started  # the commit included
     report.phase = "done"
     return report
 
 
 def _load(
-    transaction: Callable[[], AbstractContextManager[Connection]],
+    db: Database,
     lines: Iterable[bytes],
     batch_size: int,
+    report: ImportReport,
     on_bad: OnBad | None,
     on_progress: OnProgress | None,
-) -> ImportReport:
-    report = ImportReport()
+    *,
+    load: Connection | None = None,
+) -> None:
+    """Batch by batch, each in its own transaction, or all in `load`'s (an initial load,
+    which holds the table's lock)."""
     started = time.perf_counter()
     ids = IdMap()
-    known_threads: dict[str, int] = {}
-    batch: list[tuple[int, SourceComment]] = []
-
-    def flush() -> None:
-        if batch:
-            with transaction() as conn:
-                _write_batch(conn, batch, ids, known_threads, report, on_bad)
-            batch.clear()
+    threads: dict[str, int] = {}
+    reader = _Reader(lines, batch_size)
+    while True:
+        batch = reader.take()
+        if batch.comments:
+            with db.write() if load is None else nullcontext(load) as conn:
+                locked = load is not None
+                imported, created = _write_batch(conn, batch, ids, threads, locked, reader)
+            report.imported += imported
+            report.threads += created
+        report.lines, report.bytes = batch.lines, batch.bytes
+        report.skipped += len(batch.bad)
+        if on_bad:
+            for number, reason in sorted(batch.bad):
+                on_bad(number, reason)
         report.seconds = time.perf_counter() - started
         if on_progress:
             on_progress(report)
+        if reader.exhausted:
+            return
 
-    for number, line in enumerate(lines, start=1):
-        report.lines = number
-        report.bytes += len(line)
-        if not line.strip():
-            continue
+
+class _Reader:
+    """The lines, decoded, in batches.
+
+    `step` decodes one line of the next batch; the writer calls it after each row it
+    hands to COPY, so the next batch is mostly decoded by the time this one is written
+    and the database is not left waiting for it.
+    """
+
+    def __init__(self, lines: Iterable[bytes], batch_size: int) -> None:
+        self._lines = iter(lines)
+        self._size = batch_size
+        self._next = _Batch()
+        self._number = 0
+        self._bytes = 0
+        self._ended = False
+        self._uris: dict[str, str] = {}  # as found -> as stored, once checked
+
+    @property
+    def exhausted(self) -> bool:
+        """Every line was read and taken."""
+        return self._ended and not self._next.comments and not self._next.bad
+
+    def step(self) -> None:
+        if self._ended or len(self._next.comments) >= self._size:
+            return
+        line = next(self._lines, None)
+        if line is None:
+            self._ended = True
+            return
+        self._number += 1
+        self._bytes += len(line)
         try:
-            batch.append((number, _parse(line)))
+            c = _decode_line(line, self._uris)
         except BadLine as exc:
-            _bad(report, on_bad, number, str(exc))
-            continue
-        if len(batch) >= batch_size:
-            flush()
-    flush()
-    return report
+            self._next.bad.append((self._number, str(exc)))
+            return
+        if c is not None:
+            self._next.comments.append((self._number, c))
+
+    def take(self) -> _Batch:
+        """The next batch, filled up to the batch size or the end of the input."""
+        while not self._ended and len(self._next.comments) < self._size:
+            self.step()
+        batch, self._next = self._next, _Batch()
+        batch.lines, batch.bytes = self._number, self._bytes
+        return batch
 
 
-def _bad(report: ImportReport, on_bad: OnBad | None, number: int, reason: str) -> None:
-    report.skipped += 1
-    if on_bad:
-        on_bad(number, reason)
-
-
-def _parse(line: bytes) -> SourceComment:
+def _decode_line(line: bytes, uris: dict[str, str]) -> SourceComment | None:
+    """The comment of one line, its uri checked; None for a blank line."""
     try:
         c = _decode(line)
     except msgspec.ValidationError as exc:
         raise BadLine(f"invalid value: {exc}") from None
     except msgspec.DecodeError:
+        if not line.strip():
+            return None
         raise BadLine("not a JSON object") from None
-    c.uri = c.uri.strip()
-    if not c.uri or len(c.uri) > 1024 or _CONTROL.search(c.uri):
-        raise BadLine("the uri is missing or invalid")
-    c.text = _CONTROL.sub("", c.text.replace("\r\n", "\n")).strip()
-    if not c.text:
-        raise BadLine("the text is empty")
-    c.author = " ".join(_CONTROL.sub("", c.author).split())[:MAX_AUTHOR]
-    if not c.author:
-        raise BadLine("the author is empty")
+    uri = uris.get(c.uri)
+    if uri is None:
+        uri = c.uri.strip()
+        if not uri or len(uri) > 1024 or _CONTROL.search(uri):
+            raise BadLine("the uri is missing or invalid")
+        uris[c.uri] = uri
+    c.uri = uri
     return c
-
-
-def _title(uri: str) -> str:
-    """'/2025/08/15/canicule-les-villes/' -> 'Canicule les villes' (as posting does)."""
-    last = [p for p in re.split(r"[/?#]", uri) if p and not p.isdigit()]
-    words = re.sub(r"[-_]+|\.html?$", " ", last[-1] if last else uri).strip()
-    return (words[:1].upper() + words[1:])[:300] or uri
 
 
 def _created(value: float | str) -> datetime:
@@ -225,6 +283,16 @@ def _created(value: float | str) -> datetime:
         raise BadLine(f"created is not a date: {value!r}") from None
 
 
+# Authors and addresses repeat (a few regulars write most comments): clean each once.
+@lru_cache(maxsize=65_536)
+def _author(value: str) -> str:
+    author = " ".join(_CONTROL.sub("", value).split())[:MAX_AUTHOR]
+    if not author:
+        raise BadLine("the author is empty")
+    return author
+
+
+@lru_cache(maxsize=65_536)
 def _email(value: str | None) -> str | None:
     try:
         return clean_email(value)
@@ -234,43 +302,52 @@ def _email(value: str | None) -> str | None:
 
 def _write_batch(
     conn: Connection,
-    batch: list[tuple[int, SourceComment]],
+    batch: _Batch,
     ids: IdMap,
-    known_threads: dict[str, int],
-    report: ImportReport,
-    on_bad: OnBad | None,
-) -> None:
-    unknown = {c.uri for _, c in batch if c.uri not in known_threads}
-    if unknown:
-        known_threads.update(bulk.thread_ids(conn, unknown))
-        first: dict[str, datetime] = {}
-        for _, c in batch:
-            if c.uri not in known_threads and c.uri not in first:
-                try:
-                    first[c.uri] = _created(c.created)
-                except BadLine:
-                    continue
-        new = [(uri, _title(uri), created) for uri, created in first.items()]
-        known_threads.update(bulk.create_threads(conn, new))
-        report.threads += len(new)
-    reserved = iter(bulk.reserve_comment_ids(conn, len(batch)))
-    rows: list[bulk.Row] = []
-    for number, c in batch:
-        new_id = next(reserved)  # an id left unused by a bad line is just a gap
-        try:
-            rows.append(_row(c, new_id, ids, known_threads))
+    threads: dict[str, int],
+    locked: bool,
+    reader: _Reader,
+) -> tuple[int, int]:
+    """Write the batch's good comments; return (comments written, threads created)."""
+    created = _create_threads(conn, batch.comments, threads)
+    reserved = bulk.reserve_comment_ids(conn, len(batch.comments), locked=locked)
+    rows = _rows(batch, reserved, ids, threads, reader.step)
+    return bulk.write_comments(conn, rows), created
+
+
+def _rows(
+    batch: _Batch,
+    reserved: list[int],
+    ids: IdMap,
+    threads: dict[str, int],
+    meanwhile: Callable[[], None],
+) -> Iterator[bulk.Row]:
+    """The rows of the batch's good comments; the bad ones go to `batch.bad`.
+
+    A generator, consumed while COPY runs: the cleaning and rendering of each comment
+    (and `meanwhile`, the decoding of a line of the next batch) overlap with the
+    database storing the previous rows.
+    """
+    for (number, c), new_id in zip(batch.comments, reserved, strict=True):
+        try:  # an id left unused by a bad line is just a gap
+            yield _row(c, new_id, ids, threads)
         except BadLine as exc:
-            _bad(report, on_bad, number, str(exc))
-    bulk.write_comments(conn, rows)
-    report.imported += len(rows)
+            batch.bad.append((number, str(exc)))
+        meanwhile()
 
 
-def _row(c: SourceComment, new_id: int, ids: IdMap, known_threads: dict[str, int]) -> bulk.Row:
-    thread_id = known_threads[c.uri]
-    if ids.get(c.id) is not None:
-        raise BadLine(f"comment {c.id} appears twice")
+def _row(c: SourceComment, new_id: int, ids: IdMap, threads: dict[str, int]) -> bulk.Row:
     created = _created(c.created)
-    parent_id: int | None = None
+    text = c.text.strip()
+    html = plain_html(text)  # plain prose has no control characters and no \r either
+    if html is None:
+        text = _CONTROL.sub("", c.text.replace("\r\n", "\n")).strip()
+        html = render(text)
+    if not text:
+        raise BadLine("the text is empty")
+    author = _author(c.author)
+    thread_id = threads[c.uri]
+    parent_id = None
     root_id = new_id
     if c.parent is not None:
         parent = ids.get(c.parent)
@@ -279,44 +356,28 @@ def _row(c: SourceComment, new_id: int, ids: IdMap, known_threads: dict[str, int
         parent_id, root_id, parent_thread = parent
         if parent_thread != thread_id:
             raise BadLine(f"parent {c.parent} belongs to another article")
-    ids.add(c.id, new_id, root_id, thread_id)
-    html = render_fast(c.text)
-    return (
-        new_id,
-        thread_id,
-        parent_id,
-        root_id,
-        c.author,
-        _email(c.email),
-        c.text,
-        html,
-        PUBLISHED,
-        created,
-        "",
-        0.0,
-        "",
-    )
+    if not ids.add(c.id, new_id, root_id, thread_id):
+        raise BadLine(f"comment {c.id} appears twice")
+    email = _email(c.email)
+    return (new_id, thread_id, parent_id, root_id, author, email, text, html,
+            PUBLISHED, created, "", 0.0, "")  # fmt: skip
 
 
-# Text made only of words, spaces, line breaks and plain punctuation: no markup, no
-# link, nothing to escape. Its HTML is paragraphs and <br>, exactly what `render`
-# produces (tests/bench/test_import.py checks it), ten times faster.
-_NOT_PLAIN = re.compile(r"[^0-9A-Za-z\u00C0-\u024F \n.,;:!?'\"’«»…()\-]")
-_LINK_LIKE = re.compile(r"[.:@/][^\s.,;:!?'\"’«»…()\-]")  # a domain, a scheme, an address
-
-
-def render_fast(source: str) -> str:
-    if _NOT_PLAIN.search(source) or _LINK_LIKE.search(source):
-        return render(source)
-    paragraphs: list[list[str]] = []
-    current: list[str] = []
-    for line in source.split("\n"):
-        line = line.strip(" ")
-        if line:
-            current.append(line)
-        elif current:
-            paragraphs.append(current)
-            current = []
-    if current:
-        paragraphs.append(current)
-    return "\n".join("<p>" + "<br>\n".join(p) + "</p>" for p in paragraphs)
+def _create_threads(
+    conn: Connection, comments: list[tuple[int, SourceComment]], threads: dict[str, int]
+) -> int:
+    """Create or find the batch's new threads (created: their first good date); return
+    how many were created. Creating first: into an empty store there is nothing to find."""
+    first: dict[str, datetime] = {}
+    for _, c in comments:
+        if c.uri not in threads and c.uri not in first:
+            try:
+                first[c.uri] = _created(c.created)
+            except BadLine:
+                continue
+    if not first:
+        return 0
+    made = bulk.create_threads(conn, [(u, title_from_uri(u), when) for u, when in first.items()])
+    threads.update(made)
+    threads.update(bulk.thread_ids(conn, [u for u in first if u not in made]))
+    return len(made)
