@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import logging
 import threading
 from functools import cache
@@ -23,8 +25,14 @@ class Engine:
         self.checks: dict[str, Check] = {name: shared_check(name) for name in names}
 
     def warm(self) -> None:
-        """Load every model now rather than on the first comment."""
+        """Load every model now rather than on the first comment, then give the memory
+        that loading used and freed back to the system."""
+        for check in self.checks.values():
+            load = getattr(check, "load", None)
+            if load is not None:
+                load()
         self.moderate("Bonjour, ceci est un commentaire.")
+        release_free_memory()
 
     def moderate(self, text: str, context: CheckContext | None = None) -> Verdict:
         context = context or _EMPTY_CONTEXT
@@ -46,6 +54,27 @@ class Engine:
             elif decision is Decision.APPROVE:
                 decision = Decision.REVIEW
         return Verdict(decision, tuple(flags), scores)
+
+
+def release_free_memory() -> None:
+    """Collect garbage, then ask glibc to return its free heap pages to the system.
+
+    Loading the models (Grammalecte's dictionary, the language identifier's scanner)
+    allocates and frees tens of MB; `free()` keeps most of it in the process's heap,
+    where it counts in its resident memory (about 40 MB measured) until reused.
+    """
+    gc.collect()
+    trim = getattr(_libc(), "malloc_trim", None)  # glibc only
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None)
+    except OSError:
+        return None
 
 
 def _evidence(results: list[CheckResult]) -> tuple[Evidence, ...]:

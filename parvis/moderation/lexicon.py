@@ -327,7 +327,7 @@ class Lexicon:
             if len(w) >= 6 and w not in cats:
                 key = self._glued_cache.get(w, "")
                 if key == "":
-                    if len(self._glued_cache) > 100_000:
+                    if len(self._glued_cache) > 20_000:
                         self._glued_cache.clear()
                     key = self._glued_cache[w] = self._glued_in(w)
                 if key is not None:
@@ -391,7 +391,7 @@ _GLUE_PREFIXES = (
 )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _skeleton(word: str) -> str:
     return skeleton(word)
 

@@ -174,12 +174,14 @@ def train(rows: list[Row], c: float = 8.0, min_df: int = 2, log=print) -> Model:
     keep = np.abs(word).max(axis=1) >= 0.02
     keep |= np.array([n.startswith("L:") for n in names])
     kept = [n for n, k in zip(names, keep, strict=True) if k]
-    n_char = int((np.abs(char).max(axis=1) > 0).sum())
-    log(f"kept {n_char} char buckets and {len(kept)} of {len(names)} word features")
+    char32 = char.astype(np.float32)
+    char_rows = np.nonzero(np.abs(char32).max(axis=1) > 0)[0]
+    log(f"kept {len(char_rows)} char buckets and {len(kept)} of {len(names)} word features")
     return Model(
         vocab={n: i for i, n in enumerate(kept)},
         weights=word[keep].astype(np.float32),
-        char_weights=char.astype(np.float32),
+        char_rows=char_rows.astype(np.int64),
+        char_weights=char32[char_rows],
         bias=bias,
         shift=shift,
     )

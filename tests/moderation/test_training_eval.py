@@ -11,9 +11,22 @@ from parvis.moderation.training import Row
 
 def test_shipped_model_and_lexicon_load_and_are_small() -> None:
     model = classifier.get_model()
-    assert model.char_weights.shape == (classifier.N_BUCKETS, len(classifier.HEADS))
+    assert model.char_weights.shape == (len(model.char_rows), len(classifier.HEADS))
+    assert 0 < len(model.char_rows) < classifier.N_BUCKETS // 4  # held sparse
     assert classifier.model_path().stat().st_size < 20_000_000
     assert get_lexicon().categories["conard"] == "insult"
+
+
+def test_sparse_char_weights_give_the_rows_of_the_dense_table() -> None:
+    model = classifier.get_model()
+    dense = np.zeros((classifier.N_BUCKETS, len(classifier.HEADS)), dtype=np.float32)
+    dense[model.char_rows] = model.char_weights
+    words = ["ces", "connards", "de", "la", "mairie", "ont", "encore", "menti"]
+    buckets = classifier.char_buckets(words)
+    buckets = np.concatenate([buckets, model.char_rows[:3], [0, classifier.N_BUCKETS - 1]])
+    buckets = np.unique(buckets)
+    assert np.array_equal(model.char_rows_of(buckets), dense[buckets])
+    assert model.char_rows_of(np.zeros(0, dtype=np.int64)).shape == (0, len(classifier.HEADS))
 
 
 def test_char_hashing_is_pinned() -> None:

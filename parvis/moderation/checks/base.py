@@ -17,8 +17,8 @@ class Check(Protocol):
 
 
 # name -> "module:Class"; each class is constructible with no arguments and loads
-# its model lazily, once. Imported on demand so that a missing module only matters
-# to a charter that names it.
+# its model lazily, once, or when its optional `load()` is called (`Engine.warm`).
+# Imported on demand so that a missing module only matters to a charter that names it.
 CHECKS: dict[str, str] = {
     "language": "parvis.moderation.checks.language:LanguageCheck",
     "spam": "parvis.moderation.checks.spam:SpamCheck",

@@ -20,6 +20,7 @@ from typing import Any
 from parvis.domain.verdict import CheckContext, CheckResult, Evidence
 from parvis.moderation.checks import language_grammalecte as french
 from parvis.moderation.checks import language_homophones as homophones
+from parvis.moderation.checks.language_identifier import LanguageIdentifier
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,12 @@ class _Mistake:
 
 class LanguageCheck:
     name = "language"
+
+    def load(self) -> None:
+        """Grammalecte and the language identifier, loaded now rather than when the
+        first comment needs them."""
+        french.checker()
+        _identifier()
 
     def check(self, text: str, context: CheckContext) -> CheckResult:
         if not text.strip():
@@ -327,15 +334,11 @@ def _context_words(title: str | None, article: str | None) -> frozenset[str]:
     return _words_of(f"{title or ''}\n{article or ''}")
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=32)  # the articles being commented on now; each may hold 100 kB
 def _words_of(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in re.findall(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", text))
 
 
 @cache
-def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(LANGUAGES))
-    return identifier
+def _identifier() -> LanguageIdentifier:
+    return LanguageIdentifier(LANGUAGES)

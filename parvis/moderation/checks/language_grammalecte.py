@@ -1,6 +1,11 @@
 """Grammalecte in process, loaded once: the spell checker, the grammar engine with
-the typographic options off, and an index that re-accents words typed without
-accents ("deja" -> "déjà"), which the spell checker cannot do fast."""
+the typographic options off, and a search that re-accents words typed without
+accents ("deja" -> "déjà"), which the spell checker cannot do fast.
+
+Memory (docs/performance.md, "Memory"): the dictionary graph is held as an array of
+machine integers rather than a list of Python ints, and words are re-accented by
+walking that graph rather than from an index of every accented word.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,11 @@ import re
 import threading
 import time
 import unicodedata
+from array import array
 from collections.abc import Iterator
 from typing import Any
+
+from parvis.moderation.checks import language_speedups
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +31,13 @@ IGNORED_OPTIONS = (
 )
 IGNORED_TYPES = frozenset(IGNORED_OPTIONS)
 
-CACHE_SIZE = 50_000  # words remembered (valid or not, words one edit away)
-STORAGE_RESET_EVERY = 20_000  # comments
+# Caches are bounded by memory as much as by use: a remembered word costs 100 to 300
+# bytes, and a web process runs for weeks.
+VALID_CACHE = 20_000  # words known valid or not: the 20,000 likeliest cover most tokens
+RARE_CACHE = 5_000  # unknown words: their neighbours, their accented forms
+STORAGE_WORDS = 10_000  # Grammalecte's own cache of morphologies (600 bytes a word)
 MAX_WORD_FOR_EDITS = 25  # edits of a longer "word" cost much and find nothing
+MAX_ACCENTED = 4  # re-accented forms of a word kept as suggestions
 _ALPHABET = "eaisnrtoludcmpévgfbhqàxèyjêzkçwôâîûùïëüœ"  # by frequency
 _lock = threading.Lock()
 _instance: French | None = None
@@ -41,31 +53,21 @@ class French:
         self._engine = self._checker.getGCEngine()
         self._engine.setOptions({opt: False for opt in IGNORED_OPTIONS})
         _keep_regexes_compiled()
+        language_speedups.install()  # a faster graph matcher, same matches
         self._spell = self._checker.getSpellChecker()
         self._tokenizer = self._spell.getTokenizer()
-        self._accents = self._accent_index()
+        self._graph = _compact_graph(self._spell.oMainDic)
         # Words repeat from comment to comment (Zipf): remember the answers.
         self._valid: dict[str, bool] = {}
         self._near: dict[str, tuple[str, ...]] = {}
-        self._parsed = 0
+        self._accented: dict[str, tuple[str, ...]] = {}
         log.info("Grammalecte loaded in %.1f s", time.perf_counter() - started)
-
-    def _accent_index(self) -> dict[str, tuple[str, ...]]:
-        index: dict[str, list[str]] = {}
-        for flexion, _lemma, _morph in self._spell.select():
-            bare = strip_accents(flexion)
-            if bare != flexion and flexion.islower():
-                forms = index.setdefault(bare, [])
-                if flexion not in forms and len(forms) < 4:
-                    forms.append(flexion)
-        return {k: tuple(v) for k, v in index.items()}
 
     def tokens(self, text: str) -> Iterator[dict[str, Any]]:
         return self._tokenizer.genTokens(text)  # type: ignore[no-any-return]
 
     def grammar_errors(self, text: str) -> list[dict[str, Any]]:
-        self._parsed += 1
-        if self._parsed % STORAGE_RESET_EVERY == 0:
+        if len(getattr(self._spell, "_dMorphologies", ())) > STORAGE_WORDS:
             self._spell.clearStorage()  # Grammalecte's own word cache grows without bound
         return list(self._engine.parse(text, "FR"))
 
@@ -75,14 +77,21 @@ class French:
     def is_valid(self, word: str) -> bool:
         valid = self._valid.get(word)
         if valid is None:
-            if len(self._valid) >= CACHE_SIZE:
+            if len(self._valid) >= VALID_CACHE:
                 self._valid.clear()
             valid = self._valid[word] = bool(self._spell.isValidToken(word))
         return valid
 
     def accented(self, lower: str) -> tuple[str, ...]:
-        """Valid words that differ from `lower` by accents only."""
-        return self._accents.get(strip_accents(lower), ())
+        """Valid lowercase words that differ from `lower` by accents only (at most
+        four, in the dictionary's order)."""
+        bare = strip_accents(lower)
+        forms = self._accented.get(bare)
+        if forms is None:
+            if len(self._accented) >= RARE_CACHE:
+                self._accented.clear()
+            forms = self._accented[bare] = self._graph.accented(bare)
+        return forms
 
     def transposed(self, word: str) -> tuple[str, ...]:
         """Valid words with two neighbouring letters swapped back ("juors" -> "jours")."""
@@ -96,7 +105,7 @@ class French:
     def near_words(self, word: str) -> tuple[str, ...]:
         near = self._near.get(word)
         if near is None:
-            if len(self._near) >= CACHE_SIZE:
+            if len(self._near) >= RARE_CACHE:
                 self._near.clear()
             near = self._near[word] = self._near_words(word)
         return near
@@ -122,6 +131,58 @@ class French:
                     if len(found) >= enough:
                         return tuple(found)
         return tuple(found)
+
+
+class _Graph:
+    """Grammalecte's word graph (IBDAWG): a flat sequence of (arc value, next node
+    address) pairs, a node's arcs ending with the one flagged `last`; arc values up to
+    `nChar` are letters, the others stems and tags."""
+
+    def __init__(self, dic: Any) -> None:
+        self._arcs = dic.lByDic
+        self._value = dic._arcMask
+        self._last = dic._lastArcMask
+        self._n_chars = dic.nChar
+        self._chars: list[str] = list(dic.lArcVal[: dic.nChar + 1])
+        self._bare = [strip_accents(c) for c in self._chars]
+
+    def accented(self, bare: str) -> tuple[str, ...]:
+        """The lowercase words that `strip_accents` turns into `bare`, other than `bare`,
+        in the order of Grammalecte's `select()` (depth first, arcs in order)."""
+        arcs, value, last, n_chars = self._arcs, self._value, self._last, self._n_chars
+        chars, stripped = self._chars, self._bare
+        end = len(bare)
+        found: list[str] = []
+
+        def walk(addr: int, pos: int, word: str) -> bool:  # True once enough are found
+            while True:
+                raw = arcs[addr]
+                val = raw & value
+                if val <= n_chars:
+                    part = stripped[val]
+                    if bare.startswith(part, pos) and walk(
+                        arcs[addr + 1], pos + len(part), word + chars[val]
+                    ):
+                        return True
+                elif pos == end and word != bare and word not in found and word.islower():
+                    found.append(word)  # a stem arc: `word` is a whole word
+                    if len(found) >= MAX_ACCENTED:
+                        return True
+                if raw & last:
+                    return False
+                addr += 2
+
+        walk(0, 0, "")
+        return tuple(found)
+
+
+def _compact_graph(dic: Any) -> _Graph:
+    """Hold the graph as 32-bit integers (2.2 MB) instead of a list of Python ints
+    (17.9 MB): Grammalecte only indexes it."""
+    # A dictionary too big for 32-bit addresses would keep its list.
+    if isinstance(dic.lByDic, list) and max(dic.lByDic, default=0) < 1 << 32:
+        dic.lByDic = array("I", dic.lByDic)
+    return _Graph(dic)
 
 
 class _CompiledRe:
