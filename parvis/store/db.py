@@ -12,8 +12,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, Table, create_engine, event, func, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
@@ -61,6 +59,9 @@ class Database:
                 yield conn
 
     def migrate(self) -> None:
+        from alembic import command  # imported here: 11 MB that web processes never need
+        from alembic.config import Config
+
         with self.engine.connect() as conn:
             if self.is_sqlite:
                 # SQLite alters a table by copying it; foreign keys must be off meanwhile,
