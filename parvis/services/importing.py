@@ -46,7 +46,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 OnBad = Callable[[int, str], None]
 OnProgress = Callable[["ImportReport"], None]
 
-render_fast = render  # the name tests/bench/test_import.py knows
 
 
 class SourceComment(msgspec.Struct, gc=False):

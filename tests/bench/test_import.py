@@ -7,14 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
-from hypothesis import given
-from hypothesis import strategies as st
 from sqlalchemy import select, text
 
 from parvis.cli.main import cli
 from parvis.domain.comment import CommentStatus
 from parvis.services import posting, reading
-from parvis.services.importing import import_comments, render_fast
+from parvis.services.importing import import_comments
 from parvis.services.rendering import render
 from parvis.services.runtime import Runtime
 from parvis.store.schema import comments, threads
@@ -143,19 +141,3 @@ def test_the_command_reads_a_file(db_url: str, tmp_path: Path) -> None:
 def test_help_says_imports_are_published_without_moderation() -> None:
     result = CliRunner().invoke(cli, ["import", "--help"])
     assert "PUBLISHED" in result.output and "already moderated" in result.output
-
-
-PLAIN = st.text(
-    alphabet=st.sampled_from(list("abcdeéèàçôÉÀŒœ XYZ019\n .,;:!?'\"’«»…()-")), max_size=300
-)
-ANY = st.text(max_size=200)
-
-
-@given(PLAIN)
-def test_the_fast_renderer_matches_render_on_plain_text(source: str) -> None:
-    assert render_fast(source) == render(source)
-
-
-@given(ANY)
-def test_the_fast_renderer_matches_render_on_any_text(source: str) -> None:
-    assert render_fast(source) == render(source)
