@@ -30,6 +30,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 CACHED_PATHS = frozenset({"/api/v1/comments", "/api/v1/counts"})
 MAX_ENTRIES = 4096
 MAX_BODY = 512 * 1024
+# The bodies a process keeps at most: hot pages are few; a stream of reads of random
+# articles must not grow the process (at 10 M comments a page is ~40 KB: 4,096 of them
+# would be 160 MB).
+MAX_BYTES = 8 * 1024 * 1024
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 _READ_ONLY_POSTS = frozenset({"/api/v1/check"})  # the form's "check" button changes nothing
 
@@ -47,10 +51,12 @@ class ReadCache:
         self.app = app
         self.seconds = seconds
         self._entries: dict[bytes, _Entry] = {}
+        self._bytes = 0  # the bodies held
         self._generation = 0  # moves on every clear
 
     def clear(self) -> None:
         self._entries.clear()
+        self._bytes = 0
         self._generation += 1
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -137,12 +143,21 @@ class ReadCache:
         await self.app(scope, receive, capture)
 
     def _store(self, key: bytes, entry: _Entry, now: float) -> None:
-        if len(self._entries) >= MAX_ENTRIES:
+        self._drop(key)
+        if len(self._entries) >= MAX_ENTRIES or self._bytes + len(entry.body) > MAX_BYTES:
             for k in [k for k, e in self._entries.items() if e.expires <= now]:
-                del self._entries[k]
-            while len(self._entries) >= MAX_ENTRIES:  # all fresh: drop the oldest
-                del self._entries[next(iter(self._entries))]
+                self._drop(k)
+            while self._entries and (  # all fresh: drop the oldest
+                len(self._entries) >= MAX_ENTRIES or self._bytes + len(entry.body) > MAX_BYTES
+            ):
+                self._drop(next(iter(self._entries)))
         self._entries[key] = entry
+        self._bytes += len(entry.body)
+
+    def _drop(self, key: bytes) -> None:
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= len(old.body)
 
 
 def _if_none_match(scope: Scope) -> bytes | None:

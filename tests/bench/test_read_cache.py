@@ -88,3 +88,43 @@ def test_a_cached_answer_has_the_headers_of_a_fresh_one_for_each_origin(db_url: 
             )
             assert fresh["x-content-type-options"] == "nosniff"
     rt.db.dispose()
+
+
+def test_reads_of_many_articles_keep_the_cache_within_its_byte_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Random articles, each read once, must not grow the process: the oldest pages go."""
+    import asyncio
+
+    from parvis.web import cache
+
+    monkeypatch.setattr(cache, "MAX_BYTES", 10_000)
+    body = b"x" * 1_000
+
+    async def page(scope: dict, receive: object, send: object) -> None:  # type: ignore[type-arg]
+        await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
+        await send({"type": "http.response.body", "body": body})  # type: ignore[operator]
+
+    store = cache.ReadCache(page, seconds=60)  # type: ignore[arg-type]
+
+    async def read(uri: str) -> None:
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": "/api/v1/comments",
+            "query_string": f"uri={uri}".encode(),
+            "headers": [],
+        }
+
+        async def send(message: object) -> None:
+            pass
+
+        await store(scope, None, send)  # type: ignore[arg-type]
+
+    async def many() -> None:
+        for i in range(100):
+            await read(f"/article-{i}")
+
+    asyncio.run(many())
+    assert store._bytes <= 10_000 and len(store._entries) == 10
+    assert b"/api/v1/comments?uri=/article-99\n" in store._entries  # the latest stay

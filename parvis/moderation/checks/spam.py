@@ -6,6 +6,7 @@ Each signal gives a score in [0, 1], combined as independent evidence
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -174,6 +175,7 @@ def normalise(text: str) -> str:
     return " ".join(_WORD.findall(bare))
 
 
+@functools.lru_cache(maxsize=256)  # a thread's recent comments come back check after check
 def shingles(text: str, size: int = 3) -> frozenset[tuple[str, ...]]:
     words = normalise(text).split()
     if len(words) < size:
