@@ -47,7 +47,6 @@ OnBad = Callable[[int, str], None]
 OnProgress = Callable[["ImportReport"], None]
 
 
-
 class SourceComment(msgspec.Struct, gc=False):
     id: int
     uri: str
