@@ -15,6 +15,8 @@ import logging
 import threading
 from datetime import timedelta
 
+from sqlalchemy import Connection
+
 from parvis.domain.charter import RejectAction
 from parvis.domain.comment import CommentStatus
 from parvis.domain.thread import ModerationMode, Thread
@@ -170,20 +172,35 @@ def settle(rt: Runtime, comment_id: int) -> CommentStatus | None:
         if status == CommentStatus.PUBLISHED and bans.held(rt, conn, current):
             status = CommentStatus.PENDING
         comments.finish_check(conn, comment_id, verdict, status, now)
-        action = automatic_decision(rt, thread, status, checked=verdict is not None)
-        if action:
-            audit.record(
-                conn,
-                at=now,
-                action=action,
-                comment_id=comment_id,
-                thread_id=thread.id,
-                rule=rule,
-                note=AUTOMATIC_NOTE,
-            )
-        if status == CommentStatus.PUBLISHED:
-            notifications.comment_published(rt, conn, comment_id)
+        record_outcome(rt, conn, thread, comment_id, status, rule, checked=verdict is not None)
     return status
+
+
+def record_outcome(
+    rt: Runtime,
+    conn: Connection,
+    thread: Thread,
+    comment_id: int,
+    status: CommentStatus,
+    rule: str | None,
+    *,
+    checked: bool,
+) -> None:
+    """Where a new comment went without a person: the charter's decision into the audit
+    log, and a published comment announced to the article's followers."""
+    action = automatic_decision(rt, thread, status, checked=checked)
+    if action:
+        audit.record(
+            conn,
+            at=rt.now(),
+            action=action,
+            comment_id=comment_id,
+            thread_id=thread.id,
+            rule=rule,
+            note=AUTOMATIC_NOTE,
+        )
+    if status == CommentStatus.PUBLISHED:
+        notifications.comment_published(rt, conn, comment_id)
 
 
 class CheckWorker:

@@ -9,8 +9,8 @@ from sqlalchemy import Connection
 from parvis.domain.comment import Comment, CommentStatus
 from parvis.domain.thread import Thread
 from parvis.errors import Conflict, Forbidden, Invalid, NotFound
-from parvis.services import bans, notifications
-from parvis.services.checking import AUTOMATIC_NOTE, automatic_decision, status_for
+from parvis.services import bans
+from parvis.services.checking import record_outcome, status_for
 from parvis.services.limits import enforce_rate_limit
 from parvis.services.rendering import render
 from parvis.services.runtime import Runtime
@@ -22,7 +22,7 @@ from parvis.services.validation import (
     clean_uri,
     title_from_uri,
 )
-from parvis.store import audit, comments, threads
+from parvis.store import comments, threads
 from parvis.store.comments import NewComment
 
 
@@ -100,18 +100,8 @@ def post_comment(
                 notify_replies=notify_replies,
             ),
         )
-        if status == CommentStatus.PUBLISHED:
-            notifications.comment_published(rt, conn, comment_id)
-        action = None if checking else automatic_decision(rt, thread, status, checked=False)
-        if action:
-            audit.record(
-                conn,
-                at=now,
-                action=action,
-                comment_id=comment_id,
-                thread_id=thread.id,
-                note=AUTOMATIC_NOTE,
-            )
+        if not checking:  # with the engine the queue's worker decides, in its own time
+            record_outcome(rt, conn, thread, comment_id, status, None, checked=False)
     if checking:
         rt.checks_due.set()
     expires = int(now.timestamp()) + cfg.edit_window
