@@ -3,7 +3,6 @@ all-or-nothing, on SQLite and PostgreSQL (tests/bench/test_import.py has the bas
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Iterator
 from typing import Any
@@ -16,22 +15,12 @@ from parvis.services.importing import ImportReport, import_comments
 from parvis.services.rendering import render_markdown
 from parvis.services.runtime import Runtime
 from parvis.store.schema import comments, threads
-
-T0 = 1704685717.0
+from tests.bench.test_import import line as corpus_line
 
 
 def line(id: int, uri: str = "/a", parent: int | None = None, **extra: Any) -> bytes:
-    data = {
-        "id": id,
-        "uri": uri,
-        "parent": parent,
-        "author": f"Auteur {id}",
-        "email": f"a{id}@example.fr",
-        "text": f"Commentaire {id}.",
-        "created": T0 + id,
-    }
-    data.update(extra)
-    return json.dumps(data, ensure_ascii=False).encode() + b"\n"
+    """A corpus line with plain text (the bench tests' lines carry markdown)."""
+    return corpus_line(id, uri, parent, **{"text": f"Commentaire {id}.", **extra})
 
 
 def stored(rt: Runtime) -> dict[str, Any]:
