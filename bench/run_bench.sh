@@ -13,7 +13,10 @@
 # still goes through every moderation check. Every server is stopped by its pid.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-SB=$(cd "${SHARED_BENCH:-$ROOT/../shared/bench}" && pwd)
+SB=$(cd "${SHARED_BENCH:-$ROOT/../shared/bench}" 2>/dev/null && pwd) || {
+  echo "no ../shared/bench beside the checkout: set SHARED_BENCH=/path/to/shared/bench" >&2
+  exit 2
+}
 PARVIS="$ROOT/.venv/bin/parvis"
 PY="$ROOT/.venv/bin/python"
 WORKDIR=${1:-$(mktemp -d -t parvis-bench.XXXXXX)}

@@ -34,6 +34,8 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SHARED_BENCH", ROOT.parent / "shared" / "bench")).resolve()
+if not (SHARED / "gen_corpus.py").is_file():
+    raise SystemExit(f"no {SHARED}: set SHARED_BENCH=/path/to/shared/bench")
 PARVIS = str(ROOT / ".venv" / "bin" / "parvis")
 ADMIN = os.environ.get("PARVIS_SCALE_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 BYTES_PER_COMMENT = 3_300  # the corpus file (~700 B a line), then text + html + indexes + WAL
