@@ -159,19 +159,18 @@ def settle(rt: Runtime, comment_id: int) -> CommentStatus | None:
         failed = True
     else:
         failed = False
-    now = rt.now()
     with rt.db.write() as conn:
         current = comments.get(conn, comment_id)
         if current is None or not current.checking or current.modified != comment.modified:
             return None
         if current.status != CommentStatus.PENDING or failed:
             # a moderator decided while it waited, or the engine failed: keep the status
-            comments.finish_check(conn, comment_id, verdict, None, now)
+            comments.finish_check(conn, comment_id, verdict, None)
             return current.status
         status, rule = status_for(rt, thread, verdict)
         if status == CommentStatus.PUBLISHED and bans.held(rt, conn, current):
             status = CommentStatus.PENDING
-        comments.finish_check(conn, comment_id, verdict, status, now)
+        comments.finish_check(conn, comment_id, verdict, status)
         record_outcome(rt, conn, thread, comment_id, status, rule, checked=verdict is not None)
     return status
 
@@ -205,8 +204,7 @@ def record_outcome(
 
 class CheckWorker:
     """Claims due comments in small batches and settles them; when idle, looks again after
-    `poll_interval` (a cheap read), or as soon as a post in its own process sets
-    `rt.checks_due`."""
+    `poll_interval` (a cheap read)."""
 
     def __init__(self, rt: Runtime, batch: int = 8) -> None:
         self.rt = rt
@@ -239,20 +237,17 @@ class CheckWorker:
         return total
 
     def run(self) -> None:
-        due = self.rt.checks_due
         while not self.stop_event.is_set():
-            due.clear()
             try:
                 claimed = self.run_once()
             except Exception:  # the database is away: log, wait, try again
                 log.exception("moderation queue: batch failed")
                 claimed = 0
             if not claimed:
-                due.wait(self.rt.settings.moderation.poll_interval)
+                self.stop_event.wait(self.rt.settings.moderation.poll_interval)
 
     def stop(self) -> None:
         self.stop_event.set()
-        self.rt.checks_due.set()
 
 
 def waiting(rt: Runtime) -> int:

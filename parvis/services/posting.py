@@ -102,8 +102,6 @@ def post_comment(
         )
         if not checking:  # with the engine the queue's worker decides, in its own time
             record_outcome(rt, conn, thread, comment_id, status, None, checked=False)
-    if checking:
-        rt.checks_due.set()
     expires = int(now.timestamp()) + cfg.edit_window
     return Posted(comment_id, status, rt.tokens.edit(comment_id, expires), checking)
 
@@ -137,8 +135,6 @@ def edit_comment(rt: Runtime, comment_id: int, edit_token: str, text: str) -> Co
         )
         updated = comments.get(conn, comment_id)
     assert updated is not None
-    if checking:
-        rt.checks_due.set()
     return updated
 
 

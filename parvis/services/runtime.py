@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,8 +29,6 @@ class Runtime:
     charter: Charter
     moderate: Moderate | None = None  # the moderation engine; None in tests of the bare server
     clock: Callable[[], datetime] = field(default=_now)
-    # Set by a post whose checks are due, so this process's check worker starts at once.
-    checks_due: threading.Event = field(default_factory=threading.Event)
     tokens: Tokens = field(init=False)
 
     def __post_init__(self) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, and_, bindparam, func, select, update
 
 from parvis.domain.comment import Comment, CommentStatus, PublicComment
 from parvis.domain.verdict import Verdict
@@ -242,6 +242,10 @@ def update_text(
     )
 
 
+def _check_due(now: datetime) -> Any:
+    return and_(comments.c.check_after.is_not(None), comments.c.check_after <= now)
+
+
 def claim_checks(conn: Connection, now: datetime, lease: timedelta, limit: int) -> list[int]:
     """Reserve up to `limit` comments whose check is due, oldest first, for `lease`.
 
@@ -249,7 +253,7 @@ def claim_checks(conn: Connection, now: datetime, lease: timedelta, limit: int) 
     """
     due = (
         select(comments.c.id)
-        .where(comments.c.check_after.is_not(None), comments.c.check_after <= now)
+        .where(_check_due(now))
         .order_by(comments.c.check_after, comments.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -266,14 +270,7 @@ def claim_checks(conn: Connection, now: datetime, lease: timedelta, limit: int) 
 
 def checks_due(conn: Connection, now: datetime) -> bool:
     """Whether any comment's check is due: a read, so an idle worker's look is cheap."""
-    return (
-        conn.execute(
-            select(comments.c.id)
-            .where(comments.c.check_after.is_not(None), comments.c.check_after <= now)
-            .limit(1)
-        ).first()
-        is not None
-    )
+    return conn.execute(select(comments.c.id).where(_check_due(now)).limit(1)).first() is not None
 
 
 def finish_check(
@@ -281,7 +278,6 @@ def finish_check(
     comment_id: int,
     verdict: Verdict | None,
     status: CommentStatus | None,
-    now: datetime,
 ) -> None:
     """Store the verdict, and the status it leads to unless `status` is None."""
     values: dict[str, Any] = {"check_after": None, **_verdict_columns(verdict)}
