@@ -9,19 +9,13 @@ from __future__ import annotations
 import sys
 import time
 
-from sqlalchemy import func, select
-
+from parvis.store import comments
 from parvis.store.db import Database
-from parvis.store.schema import comments
 
 
 def waiting(db: Database) -> int:
     with db.read() as conn:
-        return int(
-            conn.execute(
-                select(func.count()).where(comments.c.check_after.is_not(None))
-            ).scalar_one()
-        )
+        return comments.count_checks_waiting(conn)
 
 
 def main() -> None:

@@ -8,9 +8,12 @@ from pathlib import Path
 
 def children(pid: int) -> list[int]:
     out: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        kids = (task / "children").read_text().split()
-        out.extend(int(k) for k in kids)
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            kids = (task / "children").read_text().split()
+            out.extend(int(k) for k in kids)
+    except FileNotFoundError:  # it ended while we looked
+        pass
     return out
 
 

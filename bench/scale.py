@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from rss import role, rss_mb, tree  # bench/rss.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SHARED_BENCH", ROOT.parent / "shared" / "bench")).resolve()
@@ -168,20 +169,8 @@ def vacuum(name: str) -> float:
 
 
 def rss_tree(pid: int) -> list[tuple[int, float, str]]:
-    out = []
-    pids = [pid]
-    while pids:
-        p = pids.pop()
-        try:
-            status = Path(f"/proc/{p}/status").read_text()
-            cmd = Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            for task in Path(f"/proc/{p}/task").iterdir():
-                pids.extend(int(k) for k in (task / "children").read_text().split())
-        except FileNotFoundError:
-            continue
-        kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS"))
-        out.append((p, round(kb / 1024, 1), cmd.strip()[:80]))
-    return out
+    """(pid, MB, role) of the server and every process under it (bench/rss.py)."""
+    return [(p, round(rss_mb(p), 1), role(p)) for p in tree(pid)]
 
 
 def measure(name: str, sample: Path, work: Path, port: int) -> dict[str, Any]:
@@ -305,8 +294,8 @@ def report(r: dict[str, Any]) -> None:
             f"SCALE {name} p50_ratio={b['p50_ms'] / s['p50_ms']:.2f} "
             f"p99_ratio={b['p99_ms'] / s['p99_ms']:.2f}"
         )
-    for pid, mb, cmd in big["rss"]:
-        print(f"RSS pid {pid}: {mb} MB  {cmd}")
+    for pid, mb, what in big["rss"]:
+        print(f"RSS pid {pid}: {mb} MB  {what}")
     for label, plan in r["explain"].items():
         print(f"\nEXPLAIN {label}:\n{plan}")
 
