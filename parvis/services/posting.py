@@ -74,7 +74,7 @@ def post_comment(
         if thread is not None and thread.closed:
             raise Conflict("comments are closed on this article", field="uri", code="thread_closed")
         root_id = _root_of(conn, data.parent, thread)
-        status = CommentStatus.PENDING if checking else status_for(rt, thread, None)[0]
+        status = _unchecked_status(rt, thread)
         status = bans.screen(rt, conn, status, email=email, client=client, author=author)
     if thread is None:
         check_new_uri(rt, uri)
@@ -106,6 +106,14 @@ def post_comment(
     return Posted(comment_id, status, rt.tokens.edit(comment_id, expires), checking)
 
 
+def _unchecked_status(rt: Runtime, thread: Thread | None) -> CommentStatus:
+    """A new or edited text's status until it is checked: pending for the moderation
+    queue when the engine is loaded; without it the article's mode decides."""
+    if rt.moderate is not None:
+        return CommentStatus.PENDING
+    return status_for(rt, thread, None)[0]
+
+
 def _root_of(conn: Connection, parent_id: int | None, thread: Thread | None) -> int | None:
     """The root of the comment answered, which must be published and on this article."""
     if parent_id is None:
@@ -129,7 +137,7 @@ def edit_comment(rt: Runtime, comment_id: int, edit_token: str, text: str) -> Co
         comment = _editable(conn, comment_id)
         thread = threads.get(conn, comment.thread_id)
         assert thread is not None
-        status = CommentStatus.PENDING if checking else status_for(rt, thread, None)[0]
+        status = _unchecked_status(rt, thread)
         comments.update_text(
             conn, comment_id, text, html, status, None, now, check_after=now if checking else None
         )
