@@ -21,3 +21,4 @@ class Thread:
     mode: ModerationMode | None  # None: the charter's default mode
     created: datetime
     text: str | None = None  # the article's lead or full text, when the CMS registered it
+    published: int = 0  # how many of its comments readers see

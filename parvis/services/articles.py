@@ -44,10 +44,8 @@ def register(rt: Runtime, uri: str, title: str, text: str | None = None) -> Thre
 def latest(rt: Runtime, limit: int = 50, offset: int = 0) -> list[ArticleRow]:
     with rt.db.read() as conn:
         found = threads.latest(conn, limit, offset)
-        ids = [t.id for t in found]
-        published = comments.count_published(conn, ids)
-        pending = comments.count_pending_by_thread(conn, ids)
-    return [ArticleRow(t, published.get(t.id, 0), pending.get(t.id, 0)) for t in found]
+        pending = comments.count_pending_by_thread(conn, [t.id for t in found])
+    return [ArticleRow(t, t.published, pending.get(t.id, 0)) for t in found]
 
 
 def set_closed(rt: Runtime, moderator: Moderator, thread_id: int, closed: bool) -> Thread:

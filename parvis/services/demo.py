@@ -24,7 +24,7 @@ def load_demo(rt: Runtime) -> str:
     published_at = now - timedelta(minutes=max(c["minutes"] for c in data["comments"]) + 30)
     with rt.db.write() as conn:
         existing = threads.get_by_uri(conn, article["uri"])
-        if existing is not None and comments.count_published(conn, [existing.id]):
+        if existing is not None and existing.published:
             return article["uri"]
         thread = threads.register(
             conn, article["uri"], article["title"], article["text"], published_at

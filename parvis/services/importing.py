@@ -23,6 +23,7 @@ import re
 import time
 from array import array
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from parvis.services.rendering import plain_html, render
 from parvis.services.validation import clean_email, title_from_uri
 from parvis.store import bulk
 from parvis.store.db import Database
+from parvis.store.threads import add_published
 
 PUBLISHED = CommentStatus.PUBLISHED.value
 _SAME_IN_EVERY_ROW = ("status", "client_hash", "risk", "flags")  # see _row's last values
@@ -309,8 +311,11 @@ def _write_batch(
     """Write the batch's good comments; return (comments written, threads created)."""
     created = _create_threads(conn, batch.comments, threads)
     reserved = bulk.reserve_comment_ids(conn, len(batch.comments), locked=locked)
-    rows = _rows(batch, reserved, ids, threads, reader.step)
-    return bulk.write_comments(conn, rows), created
+    per_thread: Counter[int] = Counter()
+    rows = _rows(batch, reserved, ids, threads, reader.step, per_thread)
+    written = bulk.write_comments(conn, rows)
+    add_published(conn, per_thread)  # imported comments are published
+    return written, created
 
 
 def _rows(
@@ -319,8 +324,10 @@ def _rows(
     ids: IdMap,
     threads: dict[str, int],
     meanwhile: Callable[[], None],
+    per_thread: Counter[int],
 ) -> Iterator[bulk.Row]:
-    """The rows of the batch's good comments; the bad ones go to `batch.bad`.
+    """The rows of the batch's good comments, counted by thread in `per_thread`; the bad
+    ones go to `batch.bad`.
 
     A generator, consumed while COPY runs: the cleaning and rendering of each comment
     (and `meanwhile`, the decoding of a line of the next batch) overlap with the
@@ -328,9 +335,12 @@ def _rows(
     """
     for (number, c), new_id in zip(batch.comments, reserved, strict=True):
         try:  # an id left unused by a bad line is just a gap
-            yield _row(c, new_id, ids, threads)
+            row = _row(c, new_id, ids, threads)
         except BadLine as exc:
             batch.bad.append((number, str(exc)))
+        else:
+            per_thread[row[1]] += 1
+            yield row
         meanwhile()
 
 

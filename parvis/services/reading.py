@@ -28,8 +28,8 @@ def thread_page(
 ) -> ThreadPage:
     """Newest top-level comments first, each with all its published replies nested.
 
-    A bounded number of statements whatever the thread's size: the thread, the
-    page of roots (keyset on the id), every reply of those roots (by root_id), the count.
+    A bounded number of statements whatever the thread's size: the thread (with its
+    count), the page of roots (keyset on the id), every reply of those roots (by root_id).
     """
     cfg = rt.settings.comments
     limit = cfg.page_size if limit is None else limit
@@ -46,10 +46,9 @@ def thread_page(
         more = len(roots) > limit
         roots = roots[:limit]
         replies = comments.published_replies(conn, [r.id for r in roots])
-        total = comments.count_published(conn, [thread.id]).get(thread.id, 0)
     tree = _nest(roots, replies)
     cursor = rt.tokens.cursor(thread.id, roots[-1].id) if more else None
-    return ThreadPage(uri=uri, thread=thread, total=total, comments=tree, next=cursor)
+    return ThreadPage(uri=uri, thread=thread, total=thread.published, comments=tree, next=cursor)
 
 
 def _nest(roots: list[PublicComment], replies: list[PublicComment]) -> list[PublicComment]:
@@ -68,12 +67,11 @@ def counts(rt: Runtime, uris: Sequence[str]) -> dict[str, int]:
     if len(uris) > MAX_COUNT_URIS:
         raise Invalid("at most {max} URIs at a time", field="uri", max=MAX_COUNT_URIS)
     with rt.db.read() as conn:
-        found = comments.count_published_by_uri(conn, list(dict.fromkeys(uris)))
+        found = threads.published_counts_by_uri(conn, list(dict.fromkeys(uris)))
     return {uri: found.get(uri, 0) for uri in uris}
 
 
 def latest_threads(rt: Runtime, limit: int = 30) -> list[tuple[Thread, int]]:
     with rt.db.read() as conn:
         latest = threads.latest(conn, limit)
-        n = comments.count_published(conn, [t.id for t in latest])
-    return [(t, n.get(t.id, 0)) for t in latest]
+    return [(t, t.published) for t in latest]

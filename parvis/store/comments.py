@@ -14,7 +14,8 @@ from sqlalchemy import Connection, and_, bindparam, func, select, update
 from parvis.domain.comment import Comment, CommentStatus, PublicComment
 from parvis.domain.verdict import Verdict
 from parvis.store.db import utc
-from parvis.store.schema import comments, reports, threads
+from parvis.store.schema import comments, reports
+from parvis.store.threads import add_published
 
 PUBLISHED = CommentStatus.PUBLISHED.value
 
@@ -89,6 +90,8 @@ def insert(conn: Connection, new: NewComment) -> int:
     )
     assert result.inserted_primary_key is not None
     comment_id = int(result.inserted_primary_key[0])
+    if new.status == CommentStatus.PUBLISHED:
+        add_published(conn, {new.thread_id: 1})
     if new.root_id is None:  # a top-level comment is its own root
         conn.execute(update(comments).where(comments.c.id == comment_id).values(root_id=comment_id))
     return comment_id
@@ -171,42 +174,23 @@ def _public(row: Any) -> PublicComment:
     )
 
 
-_COUNTS = (
-    select(comments.c.thread_id, func.count())
-    .where(
-        comments.c.thread_id.in_(bindparam("thread_ids", expanding=True)),
-        comments.c.status == PUBLISHED,
-    )
-    .group_by(comments.c.thread_id)
-)
+def _update(conn: Connection, comment_id: int, values: dict[str, Any]) -> None:
+    """Update a comment; when that publishes or withdraws it, its thread's count follows.
 
-
-def count_published(conn: Connection, thread_ids: Sequence[int]) -> dict[int, int]:
-    if not thread_ids:
-        return {}
-    rows = conn.execute(_COUNTS, {"thread_ids": list(thread_ids)}).all()
-    return {int(tid): int(n) for tid, n in rows}
-
-
-def count_published_by_uri(conn: Connection, uris: Sequence[str]) -> dict[str, int]:
-    """Counts for many URIs in one statement; unknown URIs are simply absent."""
-    if not uris:
-        return {}
-    rows = conn.execute(_COUNTS_BY_URI, {"uris": list(uris)}).all()
-    return {uri: int(n) for uri, n in rows}
-
-
-_COUNTS_BY_URI = (
-    select(threads.c.uri, func.count(comments.c.id))
-    .select_from(
-        threads.outerjoin(
-            comments,
-            (comments.c.thread_id == threads.c.id) & (comments.c.status == PUBLISHED),
-        )
-    )
-    .where(threads.c.uri.in_(bindparam("uris", expanding=True)))
-    .group_by(threads.c.uri)
-)
+    The old status is tested in the UPDATE itself: of two transactions changing the same
+    comment at once, the second sees the first's row (PostgreSQL re-reads a row it waited
+    for; SQLite writers take turns), so the comment is counted once.
+    """
+    stmt = update(comments).where(comments.c.id == comment_id).values(**values)
+    status = values.get("status")
+    if status is not None:
+        publishing = status == PUBLISHED
+        was = comments.c.status != PUBLISHED if publishing else comments.c.status == PUBLISHED
+        thread_id = conn.execute(stmt.where(was).returning(comments.c.thread_id)).scalar()
+        if thread_id is not None:
+            add_published(conn, {thread_id: 1 if publishing else -1})
+            return
+    conn.execute(stmt)
 
 
 def set_status(
@@ -215,7 +199,7 @@ def set_status(
     values: dict[str, Any] = {"status": status.value}
     if decided:
         values["decided"] = now
-    conn.execute(update(comments).where(comments.c.id == comment_id).values(**values))
+    _update(conn, comment_id, values)
 
 
 def update_text(
@@ -228,17 +212,17 @@ def update_text(
     now: datetime,
     check_after: datetime | None = None,
 ) -> None:
-    conn.execute(
-        update(comments)
-        .where(comments.c.id == comment_id)
-        .values(
-            text=text,
-            html=html,
-            status=status.value,
-            modified=now,
-            check_after=check_after,
+    _update(
+        conn,
+        comment_id,
+        {
+            "text": text,
+            "html": html,
+            "status": status.value,
+            "modified": now,
+            "check_after": check_after,
             **_verdict_columns(verdict),
-        )
+        },
     )
 
 
@@ -283,7 +267,7 @@ def finish_check(
     values: dict[str, Any] = {"check_after": None, **_verdict_columns(verdict)}
     if status is not None:
         values["status"] = status.value
-    conn.execute(update(comments).where(comments.c.id == comment_id).values(**values))
+    _update(conn, comment_id, values)
 
 
 def count_checks_waiting(conn: Connection) -> int:

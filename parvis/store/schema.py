@@ -33,6 +33,9 @@ threads = Table(
     Column("closed", Boolean, nullable=False, default=False),
     Column("mode", String(8), nullable=True),
     Column("created", Timestamp, nullable=False),
+    # How many of its comments are published: kept by every statement that changes a
+    # comment's status (store/comments.py), so a count is a primary-key read at any size.
+    Column("published", Integer, nullable=False, default=0, server_default="0"),
     sqlite_autoincrement=True,
 )
 

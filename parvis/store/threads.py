@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from parvis.domain.thread import ModerationMode, Thread
 from parvis.store.db import insert, utc
@@ -21,6 +22,7 @@ def _thread(row: Any) -> Thread:
         mode=ModerationMode(row.mode) if row.mode else None,
         created=utc(row.created),  # type: ignore[arg-type]
         text=row.text,
+        published=row.published,
     )
 
 
@@ -80,3 +82,29 @@ def get_many(conn: Connection, ids: set[int]) -> list[Thread]:
     if not ids:
         return []
     return [_thread(r) for r in conn.execute(select(threads).where(threads.c.id.in_(ids)))]
+
+
+# Built once: counts are read on every page and widget load.
+_COUNTS_BY_URI = select(threads.c.uri, threads.c.published).where(
+    threads.c.uri.in_(bindparam("uris", expanding=True))
+)
+_ADD_PUBLISHED = (
+    update(threads)
+    .where(threads.c.id == bindparam("thread_id"))
+    .values(published=threads.c.published + bindparam("n"))
+)
+
+
+def published_counts_by_uri(conn: Connection, uris: Sequence[str]) -> dict[str, int]:
+    """Published comments of each article, in one statement; unknown URIs are absent."""
+    if not uris:
+        return {}
+    return {uri: int(n) for uri, n in conn.execute(_COUNTS_BY_URI, {"uris": list(uris)})}
+
+
+def add_published(conn: Connection, counts: Mapping[int, int]) -> None:
+    """Add to the threads' counts of published comments (negative: remove); in the
+    transaction that changes those comments, so the count never drifts from them."""
+    params = [{"thread_id": t, "n": n} for t, n in sorted(counts.items()) if n]
+    if params:  # in thread order: two transactions never wait for each other crosswise
+        conn.execute(_ADD_PUBLISHED, params)

@@ -17,7 +17,7 @@ from parvis.moderation.engine import get_engine
 from parvis.services import accounts, bans, checking, moderating, posting
 from parvis.services.posting import CommentInput
 from parvis.services.runtime import Runtime
-from parvis.store import audit, comments
+from parvis.store import audit, comments, threads
 from parvis.store.bans import BanKind
 from parvis.store.comments import QueueFilter, QueueOrder
 from parvis.store.moderators import Role
@@ -70,7 +70,7 @@ def test_nothing_is_published_before_its_check(mrt: Runtime) -> None:
     posted = post(open_mode, CLEAN)
     assert posted.status == CommentStatus.PENDING
     with open_mode.db.read() as conn:
-        assert comments.count_published_by_uri(conn, ["/a"]) == {"/a": 0}
+        assert threads.published_counts_by_uri(conn, ["/a"]) == {"/a": 0}
     [stored] = checked(open_mode, posted)
     assert stored.status == CommentStatus.PUBLISHED  # post-moderation, nothing flagged
 
