@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import logging
 import threading
 from functools import cache
 
 from parvis.domain.charter import Charter
 from parvis.domain.verdict import CheckContext, CheckResult, Decision, Evidence, Flag, Verdict
+from parvis.memory import release_free_memory
 from parvis.moderation.charter import load_charter
 from parvis.moderation.checks.base import Check, create_check
 
@@ -54,27 +53,6 @@ class Engine:
             elif decision is Decision.APPROVE:
                 decision = Decision.REVIEW
         return Verdict(decision, tuple(flags), scores)
-
-
-def release_free_memory() -> None:
-    """Collect garbage, then ask glibc to return its free heap pages to the system.
-
-    Loading the models (Grammalecte's dictionary, the language identifier's scanner)
-    allocates and frees tens of MB; `free()` keeps most of it in the process's heap,
-    where it counts in its resident memory (about 40 MB measured) until reused.
-    """
-    gc.collect()
-    trim = getattr(_libc(), "malloc_trim", None)  # glibc only
-    if trim is not None:
-        trim(0)
-
-
-@cache
-def _libc() -> ctypes.CDLL | None:
-    try:
-        return ctypes.CDLL(None)
-    except OSError:
-        return None
 
 
 def _evidence(results: list[CheckResult]) -> tuple[Evidence, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -13,6 +14,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from parvis import memory
 from parvis.notify.worker import BackgroundWorker
 from parvis.services import notifications
 from parvis.services.runtime import Runtime
@@ -68,9 +70,14 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def _mail_worker(rt: Runtime) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
-    """With `[mail] worker = "inprocess"`, each server process sends the outbox in a thread.
-    (The moderation queue has a process of its own: `parvis.cli.checker`.)"""
+TRIM_EVERY = 10.0  # seconds between two trims of the heap; one takes a few milliseconds
+
+
+def _lifespan(rt: Runtime) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """What each server process runs beside its requests: the outbox in a thread with
+    `[mail] worker = "inprocess"` (the moderation queue has a process of its own,
+    `parvis.cli.checker`), and a periodic trim of the heap: a burst of posts otherwise
+    leaves about 17 MB of freed memory resident in each process."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -78,13 +85,21 @@ def _mail_worker(rt: Runtime) -> Callable[[Starlette], AbstractAsyncContextManag
         if rt.settings.mail.worker == "inprocess":
             background = BackgroundWorker(notifications.make_worker(rt))
             background.start()
+        trimming = asyncio.create_task(_trim_periodically())
         try:
             yield
         finally:
+            trimming.cancel()
             if background is not None:
                 await run_in_threadpool(background.stop)
 
     return lifespan
+
+
+async def _trim_periodically() -> None:
+    while True:
+        await asyncio.sleep(TRIM_EVERY)
+        await run_in_threadpool(memory.trim)
 
 
 def create_app(rt: Runtime) -> Starlette:
@@ -126,7 +141,7 @@ def create_app(rt: Runtime) -> Starlette:
         routes=routes,
         middleware=middleware,
         exception_handlers=errors.HANDLERS,  # type: ignore[arg-type]
-        lifespan=_mail_worker(rt),
+        lifespan=_lifespan(rt),
     )
     app.state.runtime = rt
     app.state.templates = Templates(rt)

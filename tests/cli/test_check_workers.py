@@ -1,7 +1,8 @@
 """Real processes empty the moderation queue. Two `parvis worker --queue checks` share it,
 one is killed with SIGKILL in the middle, and every comment is still decided exactly once
 (one automatic-approval audit row each, with auto-approval on). `parvis serve` runs its
-own checker process, at a lower priority, restarted when it dies, stopped with the server."""
+own checker process, at a lower priority, restarted when it dies, stopped with the server;
+its processes get at most two glibc heaps (MALLOC_ARENA_MAX)."""
 
 from __future__ import annotations
 
@@ -173,6 +174,8 @@ def test_serve_checks_in_a_process_of_its_own_restarted_if_it_dies(tmp_path: Pat
         assert _outcome(base, posted) == "pending"  # checked: the default charter holds it
         [checker] = _checker_pids()
         assert os.getpriority(os.PRIO_PROCESS, checker) > os.getpriority(os.PRIO_PROCESS, 0)
+        environ = Path(f"/proc/{checker}/environ").read_bytes().split(b"\0")
+        assert b"MALLOC_ARENA_MAX=2" in environ  # serve's processes share fewer heaps
         os.kill(checker, signal.SIGKILL)
         again = _post(base, TEXTS[1])
         assert _outcome(base, again) == "pending"  # by its replacement
