@@ -3,11 +3,16 @@
   bench/scale.py [--comments 10000000] [--articles 100000] [--reuse]
 
 1. checks free disk space (`df`), creates the databases `parvis_scale` (the big one) and
-   `parvis_scale_small` (100,000 comments, the bench corpus) on 127.0.0.1:5432;
+   `parvis_scale_small` (100,000 comments) on 127.0.0.1:5432. The small one has as many
+   comments per article as the big one (1,000 articles by default): a random article
+   then has the same size in both, and the ratios measure the database's size alone;
 2. writes the corpus with `gen_corpus.py`, then `parvis import FILE` (COPY), timed apart,
    with progress and the rate;
-3. serves each database in turn as in production (`parvis serve --workers 2`) and
-   measures thread-read and counts latency (p50, p99) with `http_bench.py`;
+3. serves each database in turn as in production (`parvis serve --workers 2`) but with
+   the read cache off, and measures thread-read and counts latency (p50, p99) with
+   `http_bench.py`. Every request reaches the database: with the cache on, the small
+   database's few articles would be answered from memory and the big one's not, and the
+   ratios would measure the cache, not the database;
 4. prints the latency ratios big/small (target <= 1.3), the resident memory of each web
    process (target <= 150 MB, moderation models loaded), the database size per million
    comments, and EXPLAIN of the thread-read statements on the big database.
@@ -80,13 +85,16 @@ def recreate(name: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def count_comments(name: str) -> int:
+def loaded(name: str) -> tuple[int, int]:
+    """(comments, threads) in the database; (-1, -1) if it is not there."""
     try:
         with psycopg.connect(dsn(name)) as conn:
-            row = conn.execute("SELECT count(*) FROM comments").fetchone()
-            return int(row[0]) if row else 0
+            row = conn.execute(
+                "SELECT (SELECT count(*) FROM comments), (SELECT count(*) FROM threads)"
+            ).fetchone()
+            return (int(row[0]), int(row[1])) if row else (0, 0)
     except psycopg.Error:
-        return -1
+        return -1, -1
 
 
 def load(name: str, comments: int, articles: int, work: Path) -> dict[str, Any]:
@@ -125,19 +133,19 @@ def load(name: str, comments: int, articles: int, work: Path) -> dict[str, Any]:
         raise SystemExit(f"import failed: {imp.stdout}")
     summary = imp.stdout.strip().splitlines()[-1]
     log(f"{name}: {summary}")
-    loaded = count_comments(name)
+    count = loaded(name)[0]
     rate = re.search(r"\(([\d,]+) comments/s\)", summary)
     result = {
-        "comments": loaded,
+        "comments": count,
         "wall_s": round(wall, 1),
-        "rate_wall": round(loaded / wall),
+        "rate_wall": round(count / wall),
         "rate_import": int(rate.group(1).replace(",", "")) if rate else None,
         "import_summary": summary,
-        **sizes(name, loaded),
+        **sizes(name, count),
     }
     size = result["db_bytes"]
     log(
-        f"{name}: {loaded:,} comments imported in {wall:.0f} s wall "
+        f"{name}: {count:,} comments imported in {wall:.0f} s wall "
         f"({result['rate_wall']:,}/s); database {size / 2**30:.2f} GiB, "
         f"{result['db_mb_per_million']} MB per million comments"
     )
@@ -175,12 +183,13 @@ def rss_tree(pid: int) -> list[tuple[int, float, str]]:
 
 def measure(name: str, sample: Path, work: Path, port: int) -> dict[str, Any]:
     cfg = work / f"{name}.toml"
-    log(f"{name}: parvis serve --workers 2, then {len(WORKLOADS)} workloads")
+    log(f"{name}: parvis serve --workers 2 (read cache off), then {len(WORKLOADS)} workloads")
     server = subprocess.Popen(
         [PARVIS, "--config", str(cfg), "serve", "--host", "127.0.0.1", "--port", str(port)]
         + ["--workers", "2"],
         stdout=open(work / f"{name}.log", "w"),  # noqa: SIM115
         stderr=subprocess.STDOUT,
+        env={**os.environ, "PARVIS_SERVER__READ_CACHE_SECONDS": "0"},
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -221,6 +230,12 @@ def main() -> None:
     ap.add_argument("--comments", type=int, default=10_000_000)
     ap.add_argument("--articles", type=int, default=100_000)
     ap.add_argument("--small", type=int, default=100_000, help="comments in the reference DB")
+    ap.add_argument(
+        "--small-articles",
+        type=int,
+        default=None,
+        help="articles in the reference DB (default: as many comments per article as the big)",
+    )
     ap.add_argument("--reuse", action="store_true", help="keep databases already loaded")
     ap.add_argument("--workdir", default=None)
     args = ap.parse_args()
@@ -233,12 +248,14 @@ def main() -> None:
         raise SystemExit("not enough free disk space for this size; pass --comments N")
 
     results: dict[str, Any] = {"machine": {"cpus": os.cpu_count()}}
+    small_articles = args.small_articles or max(100, args.articles * args.small // args.comments)
     dbs = {
-        "small": ("parvis_scale_small", args.small, 10_000),
+        "small": ("parvis_scale_small", args.small, small_articles),
         "big": ("parvis_scale", args.comments, args.articles),
     }
     for key, (name, n, articles) in dbs.items():
-        if args.reuse and count_comments(name) == n:
+        comments, threads = loaded(name)
+        if args.reuse and comments == n and abs(threads - articles) <= articles // 10:
             log(f"{name}: reusing the {n:,} comments already loaded")
             cfg = work / f"{name}.toml"
             if not cfg.exists():
@@ -250,6 +267,7 @@ def main() -> None:
             results[key] = {"comments": n, **sizes(name, n)}
         else:
             results[key] = load(name, n, articles, work)
+        results[key]["articles"] = articles
         results[key]["vacuum_s"] = round(vacuum(name), 1)
         sample = work / f"{key}-sample.jsonl"
         subprocess.run(
@@ -265,7 +283,10 @@ def main() -> None:
 
 def report(r: dict[str, Any]) -> None:
     big, small = r["big"], r["small"]
-    print(f"\n== scale: {big['comments']:,} vs {small['comments']:,} comments (PostgreSQL)")
+    print(
+        f"\n== scale: {big['comments']:,} comments over {big['articles']:,} articles against"
+        f" {small['comments']:,} over {small['articles']:,} (PostgreSQL)"
+    )
     for label, side in (("big", big), ("small", small)):
         if "import_summary" in side:
             print(f"import ({label}): {side['import_summary']}")
