@@ -64,9 +64,8 @@ EXPLAIN = {
         " AND status = 'published' ORDER BY id DESC LIMIT 20)"
         " AND status = 'published' AND parent_id IS NOT NULL ORDER BY id"
     ),
-    "count (/hot)": (
-        "SELECT count(*) FROM comments WHERE thread_id ="
-        " (SELECT id FROM threads WHERE uri = '/hot') AND status = 'published'"
+    "counts (/hot, /article-1)": (
+        "SELECT uri, published FROM threads WHERE uri IN ('/hot', '/article-1')"
     ),
 }
 
