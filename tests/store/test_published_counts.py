@@ -131,7 +131,7 @@ def test_an_import_counts_what_it_wrote(rt: Runtime) -> None:
 
     lines = [
         b'{"id": 1, "uri": "/i", "author": "A", "text": "un", "created": 1700000000}',
-        b'{"id": 2, "uri": "/i", "parent": 1, "author": "B", "text": "deux", "created": 1700000001}',
+        b'{"id": 2, "uri": "/i", "parent": 1, "author": "B", "text": "deux", "created": 17}',
         b'{"id": 3, "uri": "/i", "parent": 99, "author": "C", "text": "orphan", "created": 1}',
         b'{"id": 4, "uri": "/j", "author": "D", "text": "trois", "created": 1700000002}',
     ]
