@@ -102,7 +102,10 @@ def host_page_with_target(base: str, uri: str) -> bytes:
 
 
 @contextlib.contextmanager
-def serve_host_page(port: int, pages: dict[str, bytes]) -> Iterator[str]:
+def serve_host_page(pages: dict[str, bytes]) -> Iterator[str]:
+    """The publisher's pages, on a port the system picks while binding (a port picked
+    beforehand and bound later can be taken in between, by any outgoing connection)."""
+
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             page = pages.get(self.path.split("?")[0])
@@ -118,7 +121,8 @@ def serve_host_page(port: int, pages: dict[str, bytes]) -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -179,9 +183,16 @@ def running_parvis(config: Path, port: int, env: dict[str, str], log: Path) -> I
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     work = tmp_path_factory.mktemp("e2e")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    pages = {"/": host_page(base, DEMO_URI), "/daily": host_page_with_target(base, DEMO_URI)}
+    with serve_host_page(pages) as host:
+        yield from _parvis_for(work, port, host)
+
+
+def _parvis_for(work: Path, port: int, host: str) -> Iterator[Servers]:
     config, db = work / "parvis.toml", f"sqlite:///{work / 'parvis.db'}"
-    port, host_port = free_port(), free_port()
-    base, host = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{host_port}"
+    base = f"http://127.0.0.1:{port}"
     cmd = parvis_command()
     env = {
         **os.environ,
@@ -213,9 +224,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         capture_output=True,
     )
     with running_parvis(config, port, env, work / "serve.log"):
-        pages = {"/": host_page(base, DEMO_URI), "/daily": host_page_with_target(base, DEMO_URI)}
-        with serve_host_page(host_port, pages) as host_url:
-            yield Servers(base=base, host=host_url)
+        yield Servers(base=base, host=host)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ real `parvis serve` whose in-process worker mails a real SMTP server."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -33,34 +34,30 @@ def mail_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Ser
     smtp.start()
     work = tmp_path_factory.mktemp("e2e-follow")
     config, db = work / "parvis.toml", f"sqlite:///{work / 'parvis.db'}"
-    port, host_port = free_port(), free_port()
-    base, host = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{host_port}"
-    env = {
-        **os.environ,
-        "PARVIS_SERVER__PUBLIC_URL": base,
-        "PARVIS_SERVER__CORS_ORIGINS": f'["{host}"]',
-        "PARVIS_MAIL__HOST": "127.0.0.1",
-        "PARVIS_MAIL__PORT": str(smtp.port),
-        "PARVIS_MAIL__WORKER": "inprocess",
-        "PARVIS_MAIL__POLL_INTERVAL": "0.1",
-    }
-    env.pop("PARVIS_CONFIG", None)
-    env.pop("PARVIS_DB", None)
-    cmd = parvis_command()
-    subprocess.run(
-        [*cmd, "init", "--config", str(config), "--db", db],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    try:
-        with (
-            running_parvis(config, port, env, work / "serve.log"),
-            serve_host_page(host_port, {"/": host_page(base, URI)}) as host_url,
-        ):
-            yield Servers(base=base, host=host_url, uri=URI), smtp
-    finally:
-        smtp.stop()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with contextlib.ExitStack() as stack:
+        stack.callback(smtp.stop)
+        host = stack.enter_context(serve_host_page({"/": host_page(base, URI)}))
+        env = {
+            **os.environ,
+            "PARVIS_SERVER__PUBLIC_URL": base,
+            "PARVIS_SERVER__CORS_ORIGINS": f'["{host}"]',
+            "PARVIS_MAIL__HOST": "127.0.0.1",
+            "PARVIS_MAIL__PORT": str(smtp.port),
+            "PARVIS_MAIL__WORKER": "inprocess",
+            "PARVIS_MAIL__POLL_INTERVAL": "0.1",
+        }
+        env.pop("PARVIS_CONFIG", None)
+        env.pop("PARVIS_DB", None)
+        subprocess.run(
+            [*parvis_command(), "init", "--config", str(config), "--db", db],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        stack.enter_context(running_parvis(config, port, env, work / "serve.log"))
+        yield Servers(base=base, host=host, uri=URI), smtp
 
 
 def test_a_reader_follows_an_article_from_the_widget(
