@@ -38,8 +38,22 @@ LOG_EVERY = 5.0  # seconds between progress lines when stderr is not a terminal
 @click.option(
     "--batch-size", type=int, default=20_000, show_default=True, help="Comments per transaction."
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Processes preparing the comments [default: one per core, up to 4, for large "
+    "inputs]; 0: none.",
+)
 @click.pass_context
-def import_(ctx: click.Context, source: str, fmt: str, db_url: str | None, batch_size: int) -> None:
+def import_(
+    ctx: click.Context,
+    source: str,
+    fmt: str,
+    db_url: str | None,
+    batch_size: int,
+    workers: int | None,
+) -> None:
     """Import existing comments from SOURCE (a file, or - for stdin).
 
     One JSON object per line: {"id", "uri", "parent", "author", "email", "text",
@@ -68,10 +82,15 @@ def import_(ctx: click.Context, source: str, fmt: str, db_url: str | None, batch
 
     try:
         if sys.stderr.isatty():
-            report = _with_bar(db, stream, total, batch_size, on_bad)
+            report = _with_bar(db, stream, total, batch_size, workers, on_bad)
         else:
             report = import_comments(
-                db, stream, batch_size=batch_size, on_bad=on_bad, on_progress=_logger()
+                db,
+                stream,
+                batch_size=batch_size,
+                workers=workers,
+                on_bad=on_bad,
+                on_progress=_logger(),
             )
     finally:
         if stream is not sys.stdin.buffer:
@@ -163,7 +182,12 @@ def _logger() -> OnProgress:
 
 
 def _with_bar(
-    db: Database, stream: IO[bytes], total: int | None, batch_size: int, on_bad: OnBad
+    db: Database,
+    stream: IO[bytes],
+    total: int | None,
+    batch_size: int,
+    workers: int | None,
+    on_bad: OnBad,
 ) -> ImportReport:
     from rich.console import Console
     from rich.progress import (
@@ -196,5 +220,10 @@ def _with_bar(
             )
 
         return import_comments(
-            db, stream, batch_size=batch_size, on_bad=on_bad, on_progress=on_progress
+            db,
+            stream,
+            batch_size=batch_size,
+            workers=workers,
+            on_bad=on_bad,
+            on_progress=on_progress,
         )

@@ -61,7 +61,7 @@ def test_the_progress_bar_follows_the_bytes_read(db_url: str) -> None:
     db = Database(db_url)
     data = lines(5)
     try:
-        report = importing._with_bar(db, io.BytesIO(data), len(data), 2, lambda n, why: None)
+        report = importing._with_bar(db, io.BytesIO(data), len(data), 2, None, lambda n, why: None)
     finally:
         db.dispose()
     assert (report.imported, report.bytes, report.phase) == (5, len(data), "done")
@@ -83,3 +83,13 @@ def test_a_pipe_is_read_ahead_line_for_line() -> None:
     producer.join()
     os.close(read)
     assert got == data.splitlines(keepends=True)
+
+
+def test_worker_processes_can_be_asked_for(db_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    path.write_bytes(lines(9) + b"oops\n" + lines(3, start=10))
+    args = ["import", str(path), "--db", db_url, "--batch-size", "2", "--workers", "2"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "line 10: skipped" in result.stderr
+    assert "imported 12 comments (3 new threads), skipped 1 bad lines" in result.stdout

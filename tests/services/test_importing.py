@@ -46,10 +46,12 @@ def forest(seed: int, n: int) -> tuple[list[bytes], dict[int, int | None], dict[
     return lines, parents, uris
 
 
-@pytest.mark.parametrize("batch_size", [1, 3, 7, 1000])
-def test_parents_and_roots_hold_whatever_the_batch_size(rt: Runtime, batch_size: int) -> None:
+@pytest.mark.parametrize(("batch_size", "workers"), [(1, 0), (3, 0), (7, 0), (1000, 0), (7, 2)])
+def test_parents_and_roots_hold_whatever_the_batch_size(
+    rt: Runtime, batch_size: int, workers: int
+) -> None:
     lines, parents, uris = forest(seed=batch_size, n=60)
-    report = import_comments(rt.db, lines, batch_size=batch_size)
+    report = import_comments(rt.db, lines, batch_size=batch_size, workers=workers)
     assert (report.imported, report.skipped, report.lines) == (60, 0, 60)
     by = stored(rt)
 
@@ -143,6 +145,37 @@ def test_an_initial_load_is_all_or_nothing(rt: Runtime) -> None:
         assert conn.execute(text("SELECT count(*) FROM comments")).scalar_one() == 0
         assert conn.execute(text("SELECT count(*) FROM threads")).scalar_one() == 0
     assert indexes_and_keys(rt) == before
+
+
+def test_an_initial_load_prepared_by_workers_is_all_or_nothing(rt: Runtime) -> None:
+    before = indexes_and_keys(rt)
+    lines = [line(i) for i in range(1, 30)]
+    with pytest.raises(Interrupted):
+        import_comments(rt.db, failing(lines, after=25), batch_size=4, workers=2)
+    with rt.db.read() as conn:
+        assert conn.execute(text("SELECT count(*) FROM comments")).scalar_one() == 0
+    assert indexes_and_keys(rt) == before
+    report = import_comments(rt.db, lines, batch_size=4, workers=2)  # and it can start over
+    assert report.imported == 29 and len(stored(rt)) == 29
+
+
+def test_bad_lines_found_by_workers_keep_their_numbers(rt: Runtime) -> None:
+    lines = [
+        line(1),
+        b"{not json\n",
+        line(2, parent=7),
+        b"\n",
+        line(3, text=" "),
+        line(4, parent=1),
+    ]
+    bad: list[tuple[int, str]] = []
+    report = import_comments(
+        rt.db, lines, batch_size=2, workers=2, on_bad=lambda n, why: bad.append((n, why))
+    )
+    assert [n for n, _ in bad] == [2, 3, 5]
+    assert (report.lines, report.imported, report.skipped) == (6, 2, 3)
+    by = stored(rt)
+    assert by["Auteur 4"].parent_id == by["Auteur 1"].id == by["Auteur 4"].root_id
 
 
 def test_an_initial_load_leaves_the_same_indexes_and_keys(rt: Runtime) -> None:
