@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+import time
+import weakref
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,12 +14,19 @@ from parvis.errors import Conflict, Invalid, NotFound, Unauthorized
 from parvis.services.runtime import Runtime
 from parvis.services.tokens import hash_api_token
 from parvis.store import audit, moderators
+from parvis.store.db import Database
 from parvis.store.moderators import Moderator, Role
 
 _hasher = PasswordHasher()
 # Verified against when the name is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("parvis-dummy-password")
 MIN_PASSWORD = 8
+# How long a process trusts an API token it has looked up. Integrations post hundreds of
+# times a second with one token; a revoked token, a disabled moderator or a new role is
+# seen at once by the process that made the change and within this time by every other
+# process (the other server workers, after `parvis user token` or a change on /mod/users).
+TOKEN_CACHE_SECONDS = 1.0
+_TOKEN_CACHE_MAX = 1024
 
 
 def add_moderator(rt: Runtime, name: str, role: Role, password: str) -> int:
@@ -54,16 +63,19 @@ def change_role(rt: Runtime, actor: Moderator, moderator_id: int, role: str) -> 
         if target.role != chosen:
             moderators.set_role(conn, target.id, chosen)
             _audit(rt, conn, actor, "moderator-role", f"{target.name} ({chosen.value})")
+    _token_cache(rt.db).clear()
 
 
 def set_disabled(rt: Runtime, actor: Moderator, moderator_id: int, disabled: bool) -> None:
-    """A disabled moderator's session and API token stop working at once."""
+    """A disabled moderator's session stops working at once, and their API token too (in
+    the other server processes, within `TOKEN_CACHE_SECONDS`)."""
     with rt.db.write() as conn:
         target = _other(conn, actor, moderator_id)
         if target.disabled != disabled:
             moderators.set_disabled(conn, target.id, disabled)
             action = "moderator-disable" if disabled else "moderator-enable"
             _audit(rt, conn, actor, action, target.name)
+    _token_cache(rt.db).clear()
 
 
 def _role(value: str) -> Role:
@@ -112,15 +124,26 @@ def issue_token(rt: Runtime, name: str) -> str:
     with rt.db.write() as conn:
         moderator = _existing(conn, name)
         moderators.set_token_hash(conn, moderator.id, hash_api_token(token))
+    _token_cache(rt.db).clear()
     return token
 
 
 def moderator_for_token(rt: Runtime, token: str) -> Moderator | None:
+    """The enabled moderator whose API token this is; trusted for `TOKEN_CACHE_SECONDS`."""
     if not token.startswith("pvs_"):
         return None
+    token_hash = hash_api_token(token)
+    cache = _token_cache(rt.db)
+    found = cache.get(token_hash)
+    if found is not None:
+        return found
+    generation = cache.generation
     with rt.db.read() as conn:
-        moderator = moderators.get_by_token_hash(conn, hash_api_token(token))
-    return moderator if moderator and not moderator.disabled else None
+        moderator = moderators.get_by_token_hash(conn, token_hash)
+    if moderator is None or moderator.disabled:
+        return None  # never cached: a token issued meanwhile works at once
+    cache.put(token_hash, moderator, generation)
+    return moderator
 
 
 def moderator_by_id(rt: Runtime, moderator_id: int) -> Moderator | None:
@@ -132,6 +155,45 @@ def moderator_by_id(rt: Runtime, moderator_id: int) -> Moderator | None:
 def list_moderators(rt: Runtime) -> list[Moderator]:
     with rt.db.read() as conn:
         return moderators.all_(conn)
+
+
+class _TokenCache:
+    """The moderators found by token hash in this process, each until its deadline.
+
+    `generation` moves on every clear: a lookup that read the database before a change
+    made here does not store what it read after it."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[float, Moderator]] = {}
+        self.generation = 0
+
+    def get(self, token_hash: str) -> Moderator | None:
+        entry = self._entries.get(token_hash)
+        if entry is None or entry[0] <= time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, token_hash: str, moderator: Moderator, generation: int) -> None:
+        if generation != self.generation:
+            return
+        if len(self._entries) >= _TOKEN_CACHE_MAX:
+            self._entries.clear()
+        self._entries[token_hash] = (time.monotonic() + TOKEN_CACHE_SECONDS, moderator)
+
+    def clear(self) -> None:
+        self.generation += 1
+        self._entries.clear()
+
+
+# One cache per database handle (a process has one; tests open several).
+_TOKEN_CACHES: weakref.WeakKeyDictionary[Database, _TokenCache] = weakref.WeakKeyDictionary()
+
+
+def _token_cache(db: Database) -> _TokenCache:
+    cache = _TOKEN_CACHES.get(db)
+    if cache is None:
+        cache = _TOKEN_CACHES.setdefault(db, _TokenCache())
+    return cache
 
 
 def _existing(conn: object, name: str) -> Moderator:

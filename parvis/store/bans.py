@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, or_, select, update
 
 from parvis.store.db import utc
 from parvis.store.schema import bans, moderators
@@ -58,17 +58,17 @@ def add(
     return int(result.inserted_primary_key[0])
 
 
-def _active(now: datetime) -> list[Any]:
+def _active(now: Any) -> list[Any]:  # a datetime, or a bind parameter for one
     return [bans.c.lifted.is_(None), or_(bans.c.expires.is_(None), bans.c.expires > now)]
 
 
 def matching(conn: Connection, keys: list[tuple[BanKind, str]], now: datetime) -> Ban | None:
-    """The first active ban among (kind, value) pairs, if any."""
+    """The first active ban among (kind, value) pairs, one value a kind at most, if any."""
     if not keys:
         return None
-    pairs = or_(*(and_(bans.c.kind == k.value, bans.c.value == v) for k, v in keys))
-    stmt = _select().where(pairs, *_active(now)).order_by(bans.c.id).limit(1)
-    row = conn.execute(stmt).first()
+    values: dict[str, str | None] = {kind.value: None for kind in BanKind}  # NULL: no match
+    values.update((kind.value, value) for kind, value in keys)
+    row = conn.execute(_MATCHING, {**values, "now": now}).first()
     return _ban(row) if row else None
 
 
@@ -110,3 +110,15 @@ def _ban(row: Any) -> Ban:
         moderator=row.moderator_name,
         lifted=utc(row.lifted),
     )
+
+
+# Built once: every post asks it (building it took a fifth of a post's Python time).
+_MATCHING = (
+    _select()
+    .where(
+        or_(*(and_(bans.c.kind == k.value, bans.c.value == bindparam(k.value)) for k in BanKind)),
+        *_active(bindparam("now")),
+    )
+    .order_by(bans.c.id)
+    .limit(1)
+)

@@ -70,9 +70,17 @@ def _verdict_columns(verdict: Verdict | None) -> dict[str, Any]:
     }
 
 
+# Built once: every post runs them.
+_INSERT = comments.insert()
+_SET_ROOT = (
+    update(comments).where(comments.c.id == bindparam("b_id")).values(root_id=bindparam("b_id"))
+)
+
+
 def insert(conn: Connection, new: NewComment) -> int:
     result = conn.execute(
-        comments.insert().values(
+        _INSERT,
+        dict(
             thread_id=new.thread_id,
             parent_id=new.parent_id,
             root_id=new.root_id,
@@ -86,14 +94,14 @@ def insert(conn: Connection, new: NewComment) -> int:
             check_after=new.check_after,
             notify_replies=new.notify_replies,
             **_verdict_columns(new.verdict),
-        )
+        ),
     )
     assert result.inserted_primary_key is not None
     comment_id = int(result.inserted_primary_key[0])
     if new.status == CommentStatus.PUBLISHED:
         add_published(conn, {new.thread_id: 1})
     if new.root_id is None:  # a top-level comment is its own root
-        conn.execute(update(comments).where(comments.c.id == comment_id).values(root_id=comment_id))
+        conn.execute(_SET_ROOT, {"b_id": comment_id})
     return comment_id
 
 
