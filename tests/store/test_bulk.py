@@ -129,3 +129,26 @@ def test_long_comments_are_compressed_with_lz4_when_the_server_has_it(rt: Runtim
         setting = conn.execute(text("SHOW default_toast_compression")).scalar()
     assert method == ("lz4" if has_lz4 else "pglz")
     assert setting == "pglz"  # the transaction's own setting did not outlive it
+
+
+def test_the_importers_rows_are_compressed_with_lz4_too(rt: Runtime) -> None:
+    """The importer writes through `encode` and `write_encoded`, not `write_comments`."""
+    if rt.db.is_sqlite:
+        pytest.skip("PostgreSQL compression")
+    long = "Un commentaire assez long pour être compressé. " * 200
+    with rt.db.write() as conn:
+        has_lz4 = conn.execute(
+            text(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings"
+                " WHERE name = 'default_toast_compression'"
+            )
+        ).scalar_one()
+        tid = bulk.create_threads(conn, [("/a", "A", WHEN)])["/a"]
+        [new_id] = bulk.reserve_comment_ids(conn, 1)
+        encoded = bulk.encode("postgresql", [("Marie", None, long, "<p>x</p>", WHEN)])
+        same = {"status": "published", "client_hash": "", "risk": 0.0, "flags": ""}
+        assert bulk.write_encoded(conn, encoded, [(0, new_id, tid, None, new_id)], same) == 1
+    with rt.db.read() as conn:
+        method = conn.execute(text("SELECT pg_column_compression(text) FROM comments")).scalar()
+        stored = conn.execute(text("SELECT text FROM comments")).scalar()
+    assert method == ("lz4" if has_lz4 else "pglz") and stored == long
