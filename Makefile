@@ -61,7 +61,7 @@ bench-scale: install
 	  $(if $(SCALE_ARTICLES),--articles $(SCALE_ARTICLES)) $(SCALE_ARGS)
 
 messages: install
-	$(BIN)/python -m parvis.messages update
+	$(BIN)/python -m tools.messages update
 
 clean:
 	rm -rf var test-artifacts .pytest_cache

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from babel.messages.pofile import read_po
 
-from parvis.messages import extract, po_path, untranslated
+from tools.messages import extract, po_path, untranslated
 
 
 def test_every_interface_message_has_a_french_translation() -> None:

@@ -1,12 +1,18 @@
 """Collect the interface's messages (msgids) from the code and templates, and keep the
-catalogues in step: `python -m parvis.messages update` (also `make messages`).
+catalogues in step: `python -m tools.messages update` (also `make messages`).
 
 Errors are raised with their English message as the first argument (`Invalid("...")`),
 so the error classes themselves are the gettext keywords: no `_()` noise in services.
+The keywords are read from `parvis.errors`' class tree, so a new error class is one.
+
+The catalogues are written sorted and without source locations: a message added on
+two branches then merges as two separate lines.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import sys
 from importlib import resources
 from pathlib import Path
@@ -15,29 +21,32 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
+import parvis
+from parvis.errors import ParvisError
 from parvis.i18n import LANGUAGES
 
-PACKAGE = Path(__file__).parent
-KEYWORDS = {
+PACKAGE = Path(__file__).resolve().parent.parent / "parvis"
+
+
+def _import_all() -> None:
+    """Error classes live beside what raises them (`CharterError`, `CheckUnavailable`)."""
+    for module in pkgutil.walk_packages(parvis.__path__, "parvis."):
+        importlib.import_module(module.name)
+
+
+def _error_classes(cls: type = ParvisError) -> list[str]:
+    names = [cls.__name__]
+    for sub in cls.__subclasses__():
+        names += _error_classes(sub)
+    return names
+
+
+_import_all()
+KEYWORDS: dict[str, object] = {
     "_": None,
     "gettext": None,
     "ngettext": (1, 2),
-    **{
-        name: (1,)
-        for name in (
-            "ParvisError",
-            "Invalid",
-            "Unauthorized",
-            "Forbidden",
-            "NotFound",
-            "Conflict",
-            "PayloadTooLarge",
-            "RateLimited",
-            "UnsupportedMediaType",
-            "CharterError",
-            "CheckUnavailable",
-        )
-    },
+    **{name: (1,) for name in _error_classes()},
 }
 METHODS = [("**/templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
@@ -48,8 +57,6 @@ def extract() -> Catalog:
     for filename, lineno, message, comments, context in extract_from_dir(
         PACKAGE, METHODS, keywords=KEYWORDS, options_map=OPTIONS, comment_tags=("TRANSLATORS:",)
     ):
-        if filename.endswith("messages.py"):
-            continue
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
 
@@ -80,7 +87,7 @@ def update() -> None:
         catalog.update(template, no_fuzzy_matching=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as f:
-            write_po(f, catalog, width=100, omit_header=False, sort_output=True)
+            write_po(f, catalog, width=100, omit_header=False, sort_output=True, no_location=True)
         missing = untranslated(catalog)
         print(f"{path}: {len(catalog)} messages, {len(missing)} untranslated")
 
