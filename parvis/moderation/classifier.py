@@ -215,7 +215,7 @@ class Model:
 
     @classmethod
     def load(cls, path: Path) -> Model:
-        with np.load(path) as z:
+        with np.load(path, allow_pickle=False) as z:
             names = z["vocab"].tobytes().decode("utf-8").split("\n")
             return cls(
                 vocab={n: i for i, n in enumerate(names)},
