@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po, write_po
 
 import parvis
 from parvis.errors import ParvisError
-from parvis.i18n import LANGUAGES
+from parvis.infra.i18n import LANGUAGES
 
 PACKAGE = Path(__file__).resolve().parent.parent / "parvis"
 

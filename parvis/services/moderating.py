@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 
 from sqlalchemy import Connection
 
 from parvis.domain.comment import Comment, CommentStatus
+from parvis.domain.moderator import Moderator
+from parvis.domain.queue import EVERYTHING, UNFLAGGED, QueueFilter, QueueOrder
 from parvis.domain.thread import Thread
 from parvis.errors import Conflict, Invalid, NotFound
 from parvis.services import notifications
 from parvis.services.runtime import Runtime
 from parvis.store import audit, comments, reports, threads
-from parvis.store.comments import EVERYTHING, QueueFilter, QueueOrder
-from parvis.store.moderators import Moderator
 
 
 class Action(StrEnum):
@@ -101,6 +102,34 @@ def require_published_parent(conn: Connection, comment: Comment) -> None:
         raise Conflict(
             "approve the comment it answers first", field="parent", code="parent_not_published"
         )
+
+
+MAX_AGE_HOURS = 24 * 366 * 10  # the queue's age filter: ten years at most
+
+
+def queue_filter(
+    rt: Runtime,
+    *,
+    rule: str | None = None,
+    thread_id: int | None = None,
+    author: str | None = None,
+    older_hours: int | None = None,
+    reported: bool = False,
+) -> QueueFilter:
+    """The moderators' filters as asked for; a value the queue cannot mean is left out
+    (an unknown rule, an age of zero), never an error: they come from a query string."""
+    if rule not in (UNFLAGGED, *(r.id for r in rt.charter.rules)):
+        rule = None
+    older_than = None
+    if older_hours is not None and older_hours > 0:
+        older_than = rt.now() - timedelta(hours=min(older_hours, MAX_AGE_HOURS))
+    return QueueFilter(
+        rule=rule,
+        thread_id=thread_id,
+        author=(author or "").strip() or None,
+        older_than=older_than,
+        reported=reported,
+    )
 
 
 def queue(

@@ -19,9 +19,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from parvis.domain.moderator import Moderator, Role
 from parvis.errors import Forbidden, Unauthorized
 from parvis.services import accounts
-from parvis.store.moderators import Moderator, Role
 from parvis.web.http import bearer_token, first, runtime
 
 SESSION_COOKIE = "parvis_session"

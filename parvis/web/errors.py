@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from parvis.errors import ParvisError, RateLimited
-from parvis.i18n import pick_language, translations
+from parvis.infra.i18n import pick_language, translations
 from parvis.web.http import json_response
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from parvis.i18n import LANGUAGES, format_date, pick_language, translations
+from parvis.infra.i18n import LANGUAGES, format_date, pick_language, translations
 from parvis.services.runtime import Runtime
 from parvis.web.highlight import highlight
 

@@ -11,11 +11,11 @@ import pytest
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from parvis.domain.moderator import Role
 from parvis.moderation.charter import load_charter
 from parvis.services import accounts
 from parvis.services.runtime import Runtime
 from parvis.store.db import Database
-from parvis.store.moderators import Role
 from parvis.web.app import create_app
 from parvis.web.auth import required_role
 from tests.conftest import make_settings

@@ -100,8 +100,8 @@ def test_rate_limit_counter_resets_with_the_window(rt: Runtime) -> None:
 
 
 def test_audit_entries_name_the_moderator_or_none(rt: Runtime) -> None:
+    from parvis.domain.moderator import Role
     from parvis.store import moderators
-    from parvis.store.moderators import Role
 
     with rt.db.write() as conn:
         t = threads.get_or_create(conn, "/a", "A", rt.now())

@@ -7,9 +7,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from parvis.domain.moderator import Role
 from parvis.errors import Invalid
 from parvis.services import articles
-from parvis.store.moderators import Role
 from parvis.web.auth import check_csrf, csrf_token, require_moderator, requires
 from parvis.web.http import first, query_int, read_form, runtime
 

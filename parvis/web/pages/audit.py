@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from parvis.domain.audit import AUTOMATIC, NO_RULE, AuditFilter, AuditRecord
+from parvis.domain.moderator import Role
 from parvis.services import accounts, auditing
-from parvis.store.audit import AUTOMATIC, NO_RULE, AuditFilter, AuditRecord
-from parvis.store.moderators import Role
 from parvis.web.auth import csrf_token, require_moderator, requires
 from parvis.web.http import query_int, runtime
 from parvis.web.pages.stats import rule_labels

@@ -9,10 +9,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from parvis.domain.ban import BanKind
+from parvis.domain.moderator import Moderator, Role
 from parvis.errors import Invalid
 from parvis.services import bans
-from parvis.store.bans import BanKind
-from parvis.store.moderators import Moderator, Role
 from parvis.web.auth import check_csrf, csrf_token, require_admin, requires
 from parvis.web.errors import localised_message
 from parvis.web.http import first, query_int, read_form, runtime

@@ -22,7 +22,7 @@ async def home(request: Request) -> Response:
 
 async def healthz(request: Request) -> Response:
     try:
-        ok = await run_in_threadpool(runtime(request).db.ping)
+        ok = await run_in_threadpool(runtime(request).ping)
     except Exception:  # the store does not answer: that is what this route reports
         ok = False
     return json_response({"status": "ok" if ok else "unavailable"}, status=200 if ok else 503)

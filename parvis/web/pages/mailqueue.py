@@ -8,10 +8,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from parvis.domain.moderator import AlertKind, Moderator, Role
 from parvis.errors import ParvisError
 from parvis.services import mailqueue
-from parvis.store.alerts import AlertKind
-from parvis.store.moderators import Moderator, Role
 from parvis.web.auth import check_csrf, csrf_token, require_admin, require_moderator, requires
 from parvis.web.errors import localised_message
 from parvis.web.http import first, query_int, read_form, runtime

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -10,11 +9,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from parvis.domain.moderator import Role
+from parvis.domain.queue import QueueFilter, QueueOrder
 from parvis.errors import ParvisError
 from parvis.services import accounts, moderating
 from parvis.services.limits import enforce_rate_limit
-from parvis.store.comments import QueueFilter, QueueOrder
-from parvis.store.moderators import Role
 from parvis.web.auth import (
     SESSION_COOKIE,
     check_csrf,
@@ -120,30 +119,25 @@ async def queue_page(request: Request) -> Response:
 
 
 def _queue_filter(request: Request) -> tuple[QueueFilter, dict[str, str]]:
-    """The queue's filters from the query string; unknown values are ignored."""
-    rt = runtime(request)
+    """The queue's filters from the query string, and the parameters that keep them."""
     params = request.query_params
-    rule = params.get("rule") or None
-    if rule not in (None, "none", *(r.id for r in rt.charter.rules)):
-        rule = None
-    thread_id = query_int(request, "thread")
-    author = (params.get("author") or "").strip() or None
     hours = query_int(request, "older")
-    older_than = rt.now() - timedelta(hours=hours) if hours and hours > 0 else None
-    reported = params.get("reported") == "1"
-    kept = {
-        "rule": rule,
-        "thread": thread_id,
-        "author": author,
-        "older": hours if older_than else None,
-        "reported": 1 if reported else None,
-    }
-    return (
-        QueueFilter(
-            rule=rule, thread_id=thread_id, author=author, older_than=older_than, reported=reported
-        ),
-        {k: str(v) for k, v in kept.items() if v},
+    where = moderating.queue_filter(
+        runtime(request),
+        rule=params.get("rule"),
+        thread_id=query_int(request, "thread"),
+        author=params.get("author"),
+        older_hours=hours,
+        reported=params.get("reported") == "1",
     )
+    kept = {
+        "rule": where.rule,
+        "thread": where.thread_id,
+        "author": where.author,
+        "older": hours if where.older_than else None,
+        "reported": 1 if where.reported else None,
+    }
+    return where, {k: str(v) for k, v in kept.items() if v}
 
 
 @requires(Role.MODERATOR)

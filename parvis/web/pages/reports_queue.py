@@ -7,8 +7,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from parvis.domain.moderator import Role
 from parvis.services import reporting
-from parvis.store.moderators import Role
 from parvis.web.auth import check_csrf, csrf_token, require_moderator, requires
 from parvis.web.http import first, query_int, read_form, runtime
 

@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from parvis.domain.moderator import Role
 from parvis.services import statistics
-from parvis.store.moderators import Role
 from parvis.web import charts
 from parvis.web.auth import csrf_token, require_moderator, requires
 from parvis.web.http import json_response, runtime

@@ -7,9 +7,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from parvis.domain.moderator import Moderator, Role
 from parvis.errors import ParvisError
 from parvis.services import accounts
-from parvis.store.moderators import Moderator, Role
 from parvis.web.auth import check_csrf, csrf_token, require_admin, requires
 from parvis.web.errors import localised_message
 from parvis.web.http import first, read_form, runtime
