@@ -257,7 +257,19 @@ TO_FIX: dict[str, list[str]] = {
     ],
 }
 
-PROTECTED = "women jews muslims black arabs roma asians lgbt immigrants disabled religion".split()
+PROTECTED = [
+    "women",
+    "jews",
+    "muslims",
+    "black",
+    "arabs",
+    "roma",
+    "asians",
+    "lgbt",
+    "immigrants",
+    "disabled",
+    "religion",
+]
 
 
 @pytest.fixture(scope="module")
