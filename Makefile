@@ -45,7 +45,8 @@ test: install
 check: install
 	$(BIN)/ruff format --check parvis parvis_train tools tests bench
 	$(BIN)/ruff check parvis parvis_train tools tests bench
-	$(BIN)/mypy parvis
+	$(BIN)/mypy parvis parvis_train tools
+	$(BIN)/lint-imports
 
 model: install $(TRAIN_STAMP)
 	$(BIN)/python -m parvis_train.training

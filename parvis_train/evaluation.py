@@ -226,7 +226,7 @@ def run(progress: Callable[[str], None] = lambda s: None) -> tuple[dict[str, flo
         "| rule | subset | n | positives | precision | recall | F1 | ROC AUC |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    subsets = {
+    subsets: dict[str, Callable[[training.Row], bool]] = {
         "all": lambda r: True,
         "real": lambda r: r.source != "synthetic",
         "synthetic": lambda r: r.source == "synthetic",

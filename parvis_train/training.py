@@ -14,9 +14,10 @@ import os
 import time
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -48,7 +49,7 @@ class Row:
         return "test" if h < 2 else "val" if h == 2 else "train"
 
 
-def _jsonl(path: Path) -> Iterator[dict]:
+def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
     with path.open(encoding="utf-8") as f:
         for line in f:
             if line.strip():
@@ -95,7 +96,7 @@ def split_rows(rows: list[Row]) -> dict[str, list[Row]]:
 Feats = tuple[set[str], np.ndarray, set[str]]
 
 
-def _matrix(feats: list[Feats], vocab: dict[str, int]):  # noqa: ANN202
+def _matrix(feats: list[Feats], vocab: dict[str, int]) -> Any:  # a scipy.sparse.csr_matrix
     """Columns: the hashed char buckets, then the word features and flags of `vocab`."""
     from scipy.sparse import csr_matrix
 
@@ -133,7 +134,9 @@ def best_threshold(y: np.ndarray, p: np.ndarray) -> float:
     return best
 
 
-def train(rows: list[Row], c: float = 8.0, min_df: int = 2, log=print) -> Model:  # noqa: ANN001
+def train(
+    rows: list[Row], c: float = 8.0, min_df: int = 2, log: Callable[[str], None] = print
+) -> Model:
     from sklearn.linear_model import LogisticRegression
 
     parts = split_rows(rows)

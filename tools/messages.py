@@ -34,7 +34,7 @@ def _import_all() -> None:
         importlib.import_module(module.name)
 
 
-def _error_classes(cls: type = ParvisError) -> list[str]:
+def _error_classes(cls: type[ParvisError] = ParvisError) -> list[str]:
     names = [cls.__name__]
     for sub in cls.__subclasses__():
         names += _error_classes(sub)
@@ -42,7 +42,7 @@ def _error_classes(cls: type = ParvisError) -> list[str]:
 
 
 _import_all()
-KEYWORDS: dict[str, object] = {
+KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "_": None,
     "gettext": None,
     "ngettext": (1, 2),

@@ -129,7 +129,7 @@ class _ReadAhead(io.RawIOBase):
     def __init__(self, fd: int) -> None:
         super().__init__()
         with contextlib.suppress(AttributeError, OSError):  # Linux: 1 MiB a read
-            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, READ_BUFFER)  # type: ignore[attr-defined]
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, READ_BUFFER)
         self._chunks: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=64)
         self._chunk = memoryview(b"")
         self._ended = False

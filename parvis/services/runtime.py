@@ -6,8 +6,8 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import UTC, datetime
+from functools import cached_property
 
 from parvis.config import Settings
 from parvis.domain.charter import Charter

@@ -140,7 +140,7 @@ def create_app(rt: Runtime) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers=errors.HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=errors.HANDLERS,
         lifespan=_lifespan(rt),
     )
     app.state.runtime = rt

@@ -16,7 +16,7 @@ from parvis.domain.audit import AUTOMATIC, NO_RULE, AuditFilter, AuditRecord
 from parvis.domain.moderator import Role
 from parvis.services import accounts, auditing
 from parvis.web.auth import csrf_token, require_moderator, requires
-from parvis.web.http import query_int, runtime
+from parvis.web.http import query_int, runtime, templates
 from parvis.web.pages.stats import rule_labels
 from parvis.web.templating import thread_url
 
@@ -44,9 +44,9 @@ async def audit_page(request: Request) -> Response:
     rows, next_before = await run_in_threadpool(auditing.page, rt, where, before)
     team = await run_in_threadpool(accounts.list_moderators, rt)
     kept = {k: v for k, v in params.items() if v}
-    templates = request.app.state.templates
-    lang = templates.language(request)
-    return templates.response(
+    tpl = templates(request)
+    lang = tpl.language(request)
+    return tpl.response(
         request,
         "mod/audit.html",
         {
@@ -56,7 +56,7 @@ async def audit_page(request: Request) -> Response:
             "params": params,
             "team": team,
             "rules": [r.id for r in rt.charter.rules],
-            "rule_names": rule_labels(lambda m: templates.gettext(lang, m)),
+            "rule_names": rule_labels(lambda m: tpl.gettext(lang, m)),
             "actions": auditing.KNOWN_ACTIONS,
             "automatic": AUTOMATIC,
             "no_rule": NO_RULE,
@@ -88,9 +88,9 @@ async def audit_csv(request: Request) -> Response:
     """UTF-8 with a byte-order mark, so spreadsheets read the accents right; comma-separated
     (RFC 4180) unless `?sep=semicolon`, what French spreadsheets expect."""
     rt = runtime(request)
-    templates = request.app.state.templates
-    lang = templates.language(request)
-    automatic = templates.gettext(lang, "automatic")
+    tpl = templates(request)
+    lang = tpl.language(request)
+    automatic = tpl.gettext(lang, "automatic")
     where = await _filter(request, _params(request))
     delimiter = ";" if request.query_params.get("sep") == "semicolon" else ","
     header = [

@@ -15,7 +15,7 @@ from parvis.errors import Invalid
 from parvis.services import bans
 from parvis.web.auth import check_csrf, csrf_token, require_admin, requires
 from parvis.web.errors import localised_message
-from parvis.web.http import first, query_int, read_form, runtime
+from parvis.web.http import first, query_int, read_form, runtime, templates
 
 
 async def _render(
@@ -46,7 +46,7 @@ async def _render(
         "lifted": query_int(request, "lifted"),
         "now": rt.now(),
     }
-    response: Response = request.app.state.templates.response(
+    response: Response = templates(request).response(
         request, "mod/bans.html", context, status=status
     )
     return response
@@ -93,7 +93,7 @@ async def _invalid(
     form: dict[str, str],
     exc: Invalid,
 ) -> Response:
-    message = localised_message(exc, request.app.state.templates.language(request))
+    message = localised_message(exc, templates(request).language(request))
     return await _render(request, moderator, comment_id, form, message, exc.status)
 
 

@@ -10,14 +10,14 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from parvis.services import reading
-from parvis.web.http import json_response, runtime
+from parvis.web.http import json_response, runtime, templates
 
 _WIDGET = resources.files("parvis.web").joinpath("static", "embed.js")
 
 
 async def home(request: Request) -> Response:
     latest = await run_in_threadpool(reading.latest_threads, runtime(request))
-    return request.app.state.templates.response(request, "home.html", {"latest": latest})
+    return templates(request).response(request, "home.html", {"latest": latest})
 
 
 async def healthz(request: Request) -> Response:

@@ -22,7 +22,15 @@ from parvis.web.auth import (
     requires,
 )
 from parvis.web.errors import localised_message
-from parvis.web.http import client_address, first, json_response, query_int, read_form, runtime
+from parvis.web.http import (
+    client_address,
+    first,
+    json_response,
+    query_int,
+    read_form,
+    runtime,
+    templates,
+)
 
 LOGIN_ATTEMPTS = 10  # per client and name, per 10 minutes
 
@@ -32,7 +40,7 @@ async def _form(request: Request) -> dict[str, list[str]]:
 
 
 async def login_page(request: Request) -> Response:
-    return request.app.state.templates.response(
+    return templates(request).response(
         request,
         "mod/login.html",
         {"error": None, "name": "", "next": _safe_next(request.query_params.get("next"))},
@@ -49,7 +57,7 @@ def _safe_next(value: str | None) -> str:
 
 async def login(request: Request) -> Response:
     rt = runtime(request)
-    templates = request.app.state.templates
+    tpl = templates(request)
     form = await _form(request)
     name, password = first(form, "name"), first(form, "password")
     next_url = _safe_next(first(form, "next"))
@@ -58,8 +66,8 @@ async def login(request: Request) -> Response:
         await run_in_threadpool(enforce_rate_limit, rt, key, LOGIN_ATTEMPTS, 600)
         moderator = await run_in_threadpool(accounts.authenticate, rt, name, password)
     except ParvisError as exc:
-        message = localised_message(exc, templates.language(request))
-        return templates.response(
+        message = localised_message(exc, tpl.language(request))
+        return tpl.response(
             request,
             "mod/login.html",
             {"error": message, "name": name, "next": next_url},
@@ -95,7 +103,7 @@ async def queue_page(request: Request) -> Response:
     order = QueueOrder.OLDEST if request.query_params.get("order") == "oldest" else QueueOrder.RISK
     where, filters = _queue_filter(request)
     items, total = await run_in_threadpool(moderating.queue, rt, 50, offset, order, where)
-    return request.app.state.templates.response(
+    return templates(request).response(
         request,
         "mod/queue.html",
         {

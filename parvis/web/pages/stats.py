@@ -14,7 +14,7 @@ from parvis.domain.moderator import Role
 from parvis.services import statistics
 from parvis.web import charts
 from parvis.web.auth import csrf_token, require_moderator, requires
-from parvis.web.http import json_response, runtime
+from parvis.web.http import json_response, runtime, templates
 
 WINDOWS = (7, 30, 90, 365)
 
@@ -28,11 +28,11 @@ async def _figures(request: Request) -> statistics.Statistics:
 async def stats_page(request: Request) -> Response:
     moderator = await require_moderator(request)
     s = await _figures(request)
-    templates = request.app.state.templates
-    lang = templates.language(request)
+    tpl = templates(request)
+    lang = tpl.language(request)
 
     def _(message: str) -> str:
-        return templates.gettext(lang, message)  # type: ignore[no-any-return]
+        return tpl.gettext(lang, message)
 
     days = [d.day.strftime("%d/%m") for d in s.comments]
     rule_names = rule_labels(_)
@@ -62,7 +62,7 @@ async def stats_page(request: Request) -> Response:
             [("approved", _("approved")), ("rejected", _("rejected"))],
         ),
     }
-    return templates.response(  # type: ignore[no-any-return]
+    return tpl.response(
         request,
         "mod/stats.html",
         {
