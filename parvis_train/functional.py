@@ -23,6 +23,8 @@ rates; `make eval` includes them.
 from __future__ import annotations
 
 import json
+import math
+import sys
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -55,6 +57,7 @@ PHENOMENA: dict[str, str] = {
     "threat_person": "direct threat against a person: violence",
     "threat_veiled": "veiled threat against a person: violence",
     "call_violence": "call to harm a person, a public figure or a non-protected group: violence",
+    "threat_lookalike": "benign text shaped like a threat (a warning, a vote, a lawsuit): clean",
     "news_violence": "reporting or condemning violence: clean",
     "violence_idiom": "violent words used figuratively: clean",
     "insult_mild": "mild insult aimed at a person: insult",
@@ -64,6 +67,7 @@ PHENOMENA: dict[str, str] = {
     "insult_disguised": "disguised insult (spaces, dots, leet, letters, homoglyphs): insult",
     "insult_nonprotected": "abuse aimed at a non-protected group: insult, not legal",
     "insult_reported": "an insult reported, quoted or negated: clean",
+    "insult_lookalike": "benign text shaped like an insult (espèce de lézard...): clean",
     "profanity_untargeted": "swearing aimed at nobody, at oneself or at an object: clean",
     "criticism": "criticism of ideas, institutions, public figures without abuse: clean",
     "spam": "advertising: spam",
@@ -272,14 +276,29 @@ def write_failures(outcomes: list[Outcome], path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def floors(figures: dict[str, float]) -> str:
+    """The rates rounded down to the percent, as the FLOORS table of the tests."""
+    rows = [
+        f'    "{k.removeprefix("functional_")}": {math.floor(v * 100) / 100:.2f},'
+        for k, v in figures.items()
+        if k.removeprefix("functional_") in PHENOMENA
+    ]
+    return "\n".join(["FLOORS: dict[str, float] = {", *rows, "}"])
+
+
 def main() -> None:
-    """Run the suite alone (a few seconds): its METRIC lines, and var/eval/functional.md."""
+    """Run the suite alone (a few seconds): its METRIC lines, and var/eval/functional.md;
+    with --floors, the floors for tests/moderation/test_functional_suite.py instead."""
     repo = Path(__file__).resolve().parents[1]
     outcomes = run(load())
+    figures = metrics(outcomes)
+    if sys.argv[1:] == ["--floors"]:
+        print(floors(figures))
+        return
     path = repo / "var" / "eval" / "functional.md"
     write_failures(outcomes, path)
     print(f"report: {path.relative_to(repo)}")
-    for k, v in metrics(outcomes).items():
+    for k, v in figures.items():
         print(f"METRIC {k}={v:.4f}")
 
 
