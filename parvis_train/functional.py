@@ -118,6 +118,13 @@ class Outcome:
         return not self.missing and not self.extra
 
     @property
+    def hate_right(self) -> bool:
+        """Right on the question a hate-speech suite asks: hateful (legal or violence) or not."""
+        hate = {"legal", "violence"}
+        got = bool(self.flagged & hate)
+        return got == bool(self.case.rules & hate) or (got and bool(self.case.optional & hate))
+
+    @property
     def margin(self) -> float:
         """How far the worst wrong rule is from its threshold (0 when right)."""
         wrong = self.missing | self.extra
@@ -207,8 +214,13 @@ def by(outcomes: Iterable[Outcome], key: Callable[[Outcome], str]) -> dict[str, 
 
 
 def metrics(outcomes: list[Outcome]) -> dict[str, float]:
-    """`functional_<phenomenon>` rates, overall, and per split (dev / test)."""
+    """`functional_<phenomenon>` rates, overall, per split (dev / test), and the share of
+    content cases right on the hateful-or-not question alone."""
     out = {"functional_overall": rate(outcomes)}
+    content = [
+        o for o in outcomes if not o.case.phenomenon.startswith(("language", "spam", "link"))
+    ]
+    out["functional_hate_binary"] = sum(o.hate_right for o in content) / max(len(content), 1)
     for split, group in sorted(by(outcomes, lambda o: o.case.split).items()):
         out[f"functional_split_{split}"] = rate(group)
     groups = by(outcomes, lambda o: o.case.phenomenon)
