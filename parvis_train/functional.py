@@ -16,8 +16,27 @@
   id), so that tuning on `dev` can be checked for overfitting on `test`.
 
 A case is right when the engine flags every rule of `rules` and no rule outside
-`rules` + `optional`. `python -m parvis_train.functional` runs the suite and prints its
-rates; `make eval` includes them.
+`rules` + `optional`.
+
+How the expectations were set (keep to it when adding cases):
+
+- `legal`: hate against a protected group (origin, religion, sex, sexual orientation,
+  gender identity, disability), said, implied, asked or coded; also a slur thrown at a
+  person for belonging to one. `violence` as well when it threatens or calls for harm.
+- `violence`: a threat or call to harm anyone, direct or veiled; never news, history,
+  fiction or idioms.
+- `insult`: abuse aimed at a person (the reader, a third person, a public figure) or at
+  a non-protected group, gendered insults included; not swearing aimed at nobody, at
+  oneself or at an object, nor an insult reported, quoted or negated. Hate aimed at a
+  protected group is `legal` with `insult` optional (whether the engine also calls
+  "vermine" an insult does not matter; naming abuse of a person `legal` does).
+- `language`: one grave mistake is enough; names, figures, quotations and loan words
+  are not mistakes. Disguised words and phone-typed comments have `language` optional.
+- Criticism of ideas, religions as beliefs, institutions, states and public figures is
+  clean as long as it abuses nobody.
+
+`python -m parvis_train.functional` runs the suite and prints its rates (`--floors`: the
+floors of the tests); `make eval` includes them.
 """
 
 from __future__ import annotations

@@ -24,13 +24,13 @@ from parvis_train.functional import Case, Outcome
 FLOORS: dict[str, float] = {
     "group_neutral": 0.77,
     "group_positive": 0.75,
-    "derogation": 0.86,
-    "dehumanisation": 0.84,
+    "derogation": 0.88,
+    "dehumanisation": 0.92,
     "implicit_derogation": 0.40,
     "negated_positive": 0.61,
     "exclusion": 0.76,
     "threat_group": 0.35,
-    "hate_as_question": 0.68,
+    "hate_as_question": 0.72,
     "negated_hate": 0.76,
     "questioned_hate": 0.55,
     "counter_speech": 0.72,
@@ -301,14 +301,14 @@ def outcomes(cases: list[Case]) -> dict[str, Outcome]:
 
 
 def test_suite_is_large_varied_and_covers_every_phenomenon(cases: list[Case]) -> None:
-    assert len(cases) >= 1000
+    assert len(cases) >= 1200
     per_phenomenon = Counter(c.phenomenon for c in cases)
     assert set(per_phenomenon) == set(functional.PHENOMENA)
     assert min(per_phenomenon.values()) >= 10
-    assert len({c.pair for c in cases if c.pair}) >= 60
-    assert sum("’" in c.text for c in cases) >= 5 and sum("«" in c.text for c in cases) >= 40
+    assert len({c.pair for c in cases if c.pair}) >= 120
+    assert sum("’" in c.text for c in cases) >= 100 and sum("«" in c.text for c in cases) >= 100
     long = sum(c.text.count(". ") + c.text.count("? ") >= 1 for c in cases)
-    assert long >= 75  # comments of two sentences or more
+    assert long >= 130  # comments of two sentences or more
 
 
 def test_every_protected_group_is_mentioned_neutrally_and_attacked(cases: list[Case]) -> None:
