@@ -35,12 +35,15 @@ How the expectations were set (keep to it when adding cases):
 - Criticism of ideas, religions as beliefs, institutions, states and public figures is
   clean as long as it abuses nobody.
 
-`python -m parvis_train.functional` runs the suite and prints its rates (`--floors`: the
-floors of the tests); `make eval` includes them.
+To add cases, append lines without `id` and `split` and run
+`python -m parvis_train.functional --normalise`. `python -m parvis_train.functional` runs
+the suite and prints its rates (`--floors`: the floors of the tests); `make eval` includes
+them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import sys
@@ -98,6 +101,10 @@ PHENOMENA: dict[str, str] = {
     "language_no_accents": "a text typed without accents: language",
     "language_clean": "clean edited French with names, figures and quotations: clean",
 }
+
+
+def new_id(phenomenon: str, text: str) -> str:
+    return f"{phenomenon}-{hashlib.sha1(text.encode()).hexdigest()[:8]}"
 
 
 def split_of(key: str) -> str:
@@ -298,6 +305,24 @@ def report(outcomes: list[Outcome], worst: int = 40) -> list[str]:
     return [*lines, ""]
 
 
+def normalise(path: Path = SUITE) -> int:
+    """Give the lines added by hand (phenomenon, target, text, rules, and optional and pair
+    when needed) their id and split, in the usual key order; returns how many changed."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    changed = 0
+    out = []
+    keys = ("id", "phenomenon", "target", "text", "rules", "optional", "pair", "split")
+    for row in rows:
+        given = dict(row)
+        row.setdefault("id", new_id(row["phenomenon"], row["text"]))
+        row["split"] = split_of(row.get("pair") or row["id"])
+        tidy = {k: row[k] for k in keys if row.get(k) or k == "rules"}
+        changed += list(tidy.items()) != list(given.items())
+        out.append(json.dumps(tidy, ensure_ascii=False) + "\n")
+    path.write_text("".join(out), encoding="utf-8")
+    return changed
+
+
 def write_failures(outcomes: list[Outcome], path: Path) -> None:
     """The report, then every failure by phenomenon, to `path`."""
     lines = [*report(outcomes), "### Every failure", ""]
@@ -319,10 +344,14 @@ def floors(figures: dict[str, float]) -> str:
 
 def main() -> None:
     """Run the suite alone (a few seconds): its METRIC lines, and var/eval/functional.md;
-    with --floors, the floors for tests/moderation/test_functional_suite.py instead."""
+    with --floors, the floors for tests/moderation/test_functional_suite.py instead; with
+    --normalise, give hand-added lines their id and split (before anything else)."""
     repo = Path(__file__).resolve().parents[1]
     outcomes = run(load())
     figures = metrics(outcomes)
+    if sys.argv[1:] == ["--normalise"]:
+        print(f"{normalise()} cases given an id and a split")
+        return
     if sys.argv[1:] == ["--floors"]:
         print(floors(figures))
         return

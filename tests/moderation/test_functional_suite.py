@@ -372,6 +372,19 @@ def test_loader_refuses_a_malformed_case(
         functional.load(_write(tmp_path / "suite.jsonl", **change))
 
 
+def test_normalise_gives_a_hand_added_case_its_id_and_split(tmp_path: Path) -> None:
+    path = _write(tmp_path / "suite.jsonl")
+    kept = path.read_text("utf-8")
+    added = {"phenomenon": "slur", "target": "roma", "text": "Un autre texte.", "rules": ["legal"]}
+    path.write_text(kept + json.dumps(added) + "\n", "utf-8")
+    assert functional.normalise(path) == 1
+    assert path.read_text("utf-8").startswith(kept)
+    case = functional.load(path)[1]
+    assert case.id == functional.new_id("slur", "Un autre texte.") and case.id.startswith("slur-")
+    assert case.split == functional.split_of(case.id)
+    assert functional.normalise(path) == 0
+
+
 def _verdict(**flags: float) -> Verdict:
     return Verdict(
         Decision.REVIEW if flags else Decision.APPROVE,
