@@ -92,6 +92,7 @@ MUST_PASS: dict[str, list[str]] = {
     ],
     "implicit_derogation": [
         "Des Roms sont arrivés au camping : fermez bien vos voitures et rentrez vos vélos.",
+        "Un handicapé à l'Assemblée ? Ça promet pour le niveau des débats.",
     ],
     "negated_positive": [
         "Un musulman ne sera jamais un vrai Français, même né ici.",
@@ -103,6 +104,7 @@ MUST_PASS: dict[str, list[str]] = {
     ],
     "threat_group": [
         "Je vais tous les descendre un par un, ces Arabes du bout de la rue.",
+        "Tous les juifs devraient être brûlés.",
     ],
     "hate_as_question": [
         "Pourquoi les juifs sont-ils toujours aussi obsédés par l'argent ?",
@@ -136,6 +138,7 @@ MUST_PASS: dict[str, list[str]] = {
     ],
     "coded_trope": [
         "Le lobby sioniste cosmopolite contrôle l'Élysée et les médias, c'est un fait.",
+        "C'est Sorros qui finance l'invasion migratoire pour détruire les nations blanches.",
     ],
     "trope_neutral": [
         "La banque Rothschild & Co a conseillé le rachat, selon le communiqué de l'entreprise.",
@@ -210,10 +213,13 @@ MUST_PASS: dict[str, list[str]] = {
     ],
     "spam": [
         "Gagnez de l’argent facile depuis chez vous !!! Cliquez ici : www.argent-rapide.biz",
+        "Cliquez ici pour recevoir votre carte cadeau Amazon de 500 € : bit.ly/cadeau-500",
     ],
     "link_clean": [
         "Le rapport de la Cour des comptes est ici : https://www.ccomptes.fr, page 34 pour le "
         "chapitre sur les hôpitaux.",
+        "L'article cité est sur lemonde.fr depuis ce matin, pour ceux qui voudraient le lire "
+        "en entier.",
     ],
     "language_no_accents": [
         "Les deputes ont vote la loi en premiere lecture hier soir.",
@@ -222,6 +228,14 @@ MUST_PASS: dict[str, list[str]] = {
         "« Nous ne céderons pas », a déclaré Élisabeth Borne devant les députés, mardi 14 mars.",
         "M. Wojciechowski, maire de Saint-Étienne-de-Tinée, n'a pas souhaité répondre à nos "
         "questions.",
+    ],
+    "threat_veiled": [
+        "Tu vas regretter d'être né, je te le promets.",
+        "On va venir te rendre une petite visite, toi et ta famille. Tu ne t'y attendras pas.",
+    ],
+    "language_conjugation": [
+        "Quand je vois ces prix, je me dis que nous devrions tous boycotter ce magasin. Vous "
+        "croyez qu’ils nous écouterait ?",
     ],
 }
 
@@ -271,6 +285,56 @@ TO_FIX: dict[str, list[str]] = {
     ],
     "language_participle": [
         "Je pense qu'ils sont aller beaucoup trop loin avec cette loi.",
+    ],
+    "derogation": [
+        "Les femmes sont incapables de diriger quoi que ce soit.",
+    ],
+    "dehumanisation": [
+        "Les trisomiques, ce sont des légumes, pas des gens.",
+    ],
+    "implicit_derogation": [
+        "Si tu embauches un Arabe, pense à compter tes couverts le soir.",
+    ],
+    "hate_as_question": [
+        "Franchement, pourquoi on garde en vie les enfants trisomiques ?",
+    ],
+    "questioned_hate": [
+        "Vous croyez vraiment que les juifs tiennent les banques ? C'est une vieille calomnie "
+        "sans aucun fondement.",
+    ],
+    "slur": [
+        "Les bridés rachètent tous les vignobles de la région.",
+    ],
+    "threat_person": [
+        "Répète ça en face et je t'envoie à l'hôpital.",
+    ],
+    "threat_lookalike": [
+        "Je vais te retrouver au marché samedi matin, on prendra un café au Balto.",
+    ],
+    "news_violence": [
+        "Un bateau de migrants a chaviré au large de Lampedusa, on compte au moins 40 disparus.",
+    ],
+    "violence_idiom": [
+        "J'ai descendu la piste noire trois fois, mes jambes me tuent.",
+    ],
+    "insult_gendered": [
+        "Ta copine est une traînée, tout le monde le sait au village.",
+    ],
+    "insult_frame": [
+        "Bande de nuls, rendez-nous notre argent !",
+    ],
+    "insult_disguised": [
+        "Cette s a l o p e a menti à tout le monde.",
+    ],
+    "insult_nonprotected": [
+        "Les élus de ce conseil municipal sont des incapables et des pourris.",
+    ],
+    "profanity_untargeted": [
+        "Quel idiot je fais, j'ai encore oublié mon parapluie dans le train.",
+    ],
+    "spam": [
+        "Voyance gratuite par téléphone, appelez le 08 99 12 34 56, résultat garanti en amour "
+        "et en argent.",
     ],
 }
 
