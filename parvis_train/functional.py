@@ -346,12 +346,12 @@ def main() -> None:
     """Run the suite alone (a few seconds): its METRIC lines, and var/eval/functional.md;
     with --floors, the floors for tests/moderation/test_functional_suite.py instead; with
     --normalise, give hand-added lines their id and split (before anything else)."""
-    repo = Path(__file__).resolve().parents[1]
-    outcomes = run(load())
-    figures = metrics(outcomes)
     if sys.argv[1:] == ["--normalise"]:
         print(f"{normalise()} cases given an id and a split")
         return
+    repo = Path(__file__).resolve().parents[1]
+    outcomes = run(load())
+    figures = metrics(outcomes)
     if sys.argv[1:] == ["--floors"]:
         print(floors(figures))
         return

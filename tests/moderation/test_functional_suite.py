@@ -24,36 +24,36 @@ from parvis_train.functional import Case, Outcome
 FLOORS: dict[str, float] = {
     "group_neutral": 0.77,
     "group_positive": 0.75,
-    "derogation": 0.88,
+    "derogation": 0.89,
     "dehumanisation": 0.92,
     "implicit_derogation": 0.50,
     "negated_positive": 0.61,
     "exclusion": 0.76,
-    "threat_group": 0.35,
+    "threat_group": 0.41,
     "hate_as_question": 0.72,
     "negated_hate": 0.76,
     "questioned_hate": 0.55,
     "counter_speech": 0.72,
-    "slur": 0.85,
+    "slur": 0.86,
     "slur_mention": 0.85,
     "coded_trope": 0.17,
     "trope_neutral": 0.95,
     "hate_disguised": 0.82,
     "threat_person": 0.73,
     "threat_veiled": 0.19,
-    "call_violence": 0.36,
-    "threat_lookalike": 0.86,
+    "call_violence": 0.41,
+    "threat_lookalike": 0.82,
     "news_violence": 0.91,
     "violence_idiom": 0.90,
-    "insult_mild": 0.91,
+    "insult_mild": 0.92,
     "insult_gendered": 0.68,
     "insult_strong": 0.95,
-    "insult_frame": 0.78,
+    "insult_frame": 0.79,
     "insult_disguised": 0.86,
-    "insult_nonprotected": 0.56,
+    "insult_nonprotected": 0.57,
     "insult_reported": 1.00,
-    "insult_lookalike": 0.89,
-    "profanity_untargeted": 0.86,
+    "insult_lookalike": 0.85,
+    "profanity_untargeted": 0.83,
     "criticism": 0.96,
     "spam": 0.60,
     "link_clean": 1.00,
@@ -392,6 +392,8 @@ def test_pairs_differ_by_expectation_or_by_disguise(cases: list[Case]) -> None:
         assert len({(c.rules, c.phenomenon) for c in members}) > 1, members[0].pair
     contrastive = [p for p, m in pairs.items() if len({c.rules for c in m}) > 1]
     assert len(contrastive) >= 0.8 * len(pairs)
+    by_target = [p for p, m in pairs.items() if len({c.target for c in m}) > 1]
+    assert len(by_target) >= 12  # the same words aimed at a protected group or not
 
 
 def test_about_a_third_is_held_out_by_a_hash_of_the_pair(cases: list[Case]) -> None:
