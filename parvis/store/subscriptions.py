@@ -22,6 +22,7 @@ class Subscription:
     lang: str
     created: datetime
     confirmed: datetime | None
+    page: str | None = None  # where the reader followed the article from
 
 
 def _subscription(row: Any) -> Subscription:
@@ -33,6 +34,7 @@ def _subscription(row: Any) -> Subscription:
         lang=row.lang,
         created=utc(row.created),  # type: ignore[arg-type]
         confirmed=utc(row.confirmed),
+        page=row.page,
     )
 
 
@@ -51,13 +53,27 @@ def find(conn: Connection, thread_id: int, email: str) -> Subscription | None:
 
 
 def add(
-    conn: Connection, thread_id: int, email: str, mode: str, lang: str, now: datetime
+    conn: Connection,
+    thread_id: int,
+    email: str,
+    mode: str,
+    lang: str,
+    now: datetime,
+    page: str | None = None,
 ) -> Subscription:
     """The address's subscription to the article: created unconfirmed, or the existing one
     (race-safe: two requests at once both get the one row)."""
     conn.execute(
         upsert(conn, subscriptions)
-        .values(thread_id=thread_id, email=email, mode=mode, lang=lang, created=now, confirmed=None)
+        .values(
+            thread_id=thread_id,
+            email=email,
+            mode=mode,
+            lang=lang,
+            created=now,
+            confirmed=None,
+            page=page,
+        )
         .on_conflict_do_nothing(index_elements=["thread_id", "email"])
     )
     found = find(conn, thread_id, email)
@@ -65,12 +81,14 @@ def add(
     return found
 
 
-def renew(conn: Connection, subscription_id: int, lang: str, now: datetime) -> None:
+def renew(
+    conn: Connection, subscription_id: int, lang: str, now: datetime, page: str | None = None
+) -> None:
     """An unconfirmed subscription asked again: its link's lifetime starts again."""
     conn.execute(
         update(subscriptions)
         .where(subscriptions.c.id == subscription_id)
-        .values(lang=lang, created=now)
+        .values(lang=lang, created=now, page=func.coalesce(page, subscriptions.c.page))
     )
 
 

@@ -39,6 +39,7 @@ async def follow_form(request: Request) -> Response:
             first(form, "mode") or None,
             first(form, "lang") or request.app.state.templates.language(request),
             client_address(request),
+            first(form, "page") or request.headers.get("referer"),
         )
     except ParvisError as exc:
         if isinstance(exc, Forbidden) or exc.status >= 500:
@@ -59,6 +60,7 @@ async def follow_api(request: Request) -> Response:
         body.mode,
         body.lang or request.app.state.templates.language(request),
         client_address(request),
+        body.page or request.headers.get("referer"),
     )
     return json_response(SubscriptionOut("confirmation_sent"), status=202)
 
@@ -84,9 +86,11 @@ async def confirm_page(request: Request) -> Response:
 async def confirm(request: Request) -> Response:
     rt = runtime(request)
     form = await read_form(request)
-    thread = await run_in_threadpool(subscriptions.confirm, rt, _token(request, form))
+    done = await run_in_threadpool(subscriptions.confirm, rt, _token(request, form))
     return request.app.state.templates.response(
-        request, "follow_confirm.html", {"token": "", "done": True, "thread": thread}
+        request,
+        "follow_confirm.html",
+        {"token": "", "done": True, "thread": done.thread, "back": done.back},
     )
 
 
