@@ -17,7 +17,7 @@ from parvis.store.audit import AUTOMATIC, NO_RULE, AuditFilter, AuditRecord
 from parvis.store.moderators import Role
 from parvis.web.auth import csrf_token, require_moderator, requires
 from parvis.web.http import query_int, runtime
-from parvis.web.pages.stats import rule_labels
+from parvis.web.labels import ACTIONS
 from parvis.web.templating import thread_url
 
 FIELDS = ("moderator", "action", "rule", "since", "until", "article")
@@ -44,9 +44,7 @@ async def audit_page(request: Request) -> Response:
     rows, next_before = await run_in_threadpool(auditing.page, rt, where, before)
     team = await run_in_threadpool(accounts.list_moderators, rt)
     kept = {k: v for k, v in params.items() if v}
-    templates = request.app.state.templates
-    lang = templates.language(request)
-    return templates.response(
+    return request.app.state.templates.response(  # type: ignore[no-any-return]
         request,
         "mod/audit.html",
         {
@@ -56,8 +54,7 @@ async def audit_page(request: Request) -> Response:
             "params": params,
             "team": team,
             "rules": [r.id for r in rt.charter.rules],
-            "rule_names": rule_labels(lambda m: templates.gettext(lang, m)),
-            "actions": auditing.KNOWN_ACTIONS,
+            "actions": list(ACTIONS),
             "automatic": AUTOMATIC,
             "no_rule": NO_RULE,
             "query": urlencode(kept),
