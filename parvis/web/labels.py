@@ -42,7 +42,7 @@ ACTIONS = {
     "report-hide": _("Hidden after readers' reports"),
     "reports-dismiss": _("Reports closed, comment kept"),
     "reports-remove": _("Removed after reports"),
-    "ban": _("Ban"),
+    "ban": _("Author banned"),
     "unban": _("Ban lifted"),
     "close": _("Comments closed"),
     "reopen": _("Comments reopened"),
