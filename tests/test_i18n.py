@@ -32,7 +32,7 @@ def test_french_messages_follow_french_typography() -> None:
             if (
                 re.search(r"['\"“”]", text)
                 or re.search(r"[ \t\n][:;!?]", text)
-                or re.search(r"«(?![\u00a0\u202f])|(?<![\u00a0\u202f])»", text)
+                or re.search(r"«(?![\u00a0\u202f])|(?<![\u00a0\u202f])»|n° ", text)
             ):
                 wrong.append(text)
     assert not wrong, wrong

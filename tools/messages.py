@@ -80,8 +80,8 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 
 def french_typography(text: str) -> str:
     """’ for the apostrophe; « » with non-breaking spaces inside; a non-breaking space
-    before a colon and a narrow one before ; ! ? (where the text had a space)."""
-    text = text.replace("'", "’")
+    before a colon and after "n°", a narrow one before ; ! ? (where the text had a space)."""
+    text = text.replace("'", "’").replace("n° ", "n°" + NBSP)
     text = re.sub(r"«[ \u00a0\u202f]*", "«" + NBSP, text)
     text = re.sub(r"[ \u00a0\u202f]*»", NBSP + "»", text)
     text = re.sub(r"[ \u00a0\u202f]:", NBSP + ":", text)

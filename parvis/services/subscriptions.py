@@ -112,7 +112,7 @@ def follow(
         sub = subscriptions.add(conn, thread.id, address, chosen.value, lang, now, page)
         subscription_id = sub.id
         if sub.confirmed is None:  # asked again before confirming: the link's life restarts
-            subscriptions.renew(conn, subscription_id, lang, now, page)
+            subscriptions.renew(conn, subscription_id, lang, now)
         hours = rt.settings.notify.confirm_ttl // 3600
         content = mails.confirm(rt, lang, thread, _confirm_link(rt, subscription_id, chosen), hours)
         outbox.enqueue(conn, [render("confirm", address, content)], now)

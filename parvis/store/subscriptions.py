@@ -62,7 +62,8 @@ def add(
     page: str | None = None,
 ) -> Subscription:
     """The address's subscription to the article: created unconfirmed, or the existing one
-    (race-safe: two requests at once both get the one row)."""
+    (race-safe: two requests at once both get the one row), which keeps the latest page
+    the reader asked from."""
     conn.execute(
         upsert(conn, subscriptions)
         .values(
@@ -78,17 +79,17 @@ def add(
     )
     found = find(conn, thread_id, email)
     assert found is not None
+    if page is not None and found.page != page:
+        conn.execute(update(subscriptions).where(subscriptions.c.id == found.id).values(page=page))
     return found
 
 
-def renew(
-    conn: Connection, subscription_id: int, lang: str, now: datetime, page: str | None = None
-) -> None:
+def renew(conn: Connection, subscription_id: int, lang: str, now: datetime) -> None:
     """An unconfirmed subscription asked again: its link's lifetime starts again."""
     conn.execute(
         update(subscriptions)
         .where(subscriptions.c.id == subscription_id)
-        .values(lang=lang, created=now, page=func.coalesce(page, subscriptions.c.page))
+        .values(lang=lang, created=now)
     )
 
 

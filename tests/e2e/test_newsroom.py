@@ -167,7 +167,7 @@ def test_the_audit_log_speaks_french_and_lists_its_actions(
     page.click(".parvis-audit-filters button[type=submit]")
     row = page.locator("tr[data-action=ban]").first
     expect(row).to_contain_text("Auteur banni")
-    expect(row).to_contain_text(re.compile(r"bannissement n° \d+, par pseudonyme, jusqu’au"))
+    expect(row).to_contain_text(re.compile(r"bannissement n°\s\d+, par pseudonyme, jusqu’au"))
     expect(row).to_contain_text("Usurpation")
     assert "author →" not in row.inner_text()
     page.screenshot(path=str(artifacts / "43-audit-french.png"))

@@ -49,7 +49,7 @@ def test_queue_is_ordered_by_risk_with_evidence(mod: TestClient) -> None:
     )
     assert spell and "été" in spell.group(1)
     last = html.rfind('class="parvis-queue-item"')
-    assert "Aucune règle signalée." in html[last:]
+    assert "Aucune règle relevée." in html[last:]
 
 
 def test_queue_filters_by_rule(mod: TestClient) -> None:
