@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8080
 DEB_PACKAGES := python3-grammalecte chromium wrk curl
 STAMP := $(VENV)/.installed
+TRAIN_STAMP := $(VENV)/.installed-train
 
 .PHONY: install run test bench bench-scale eval model check messages clean
 
@@ -28,6 +29,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
+# The [train] extra (scikit-learn, SciPy, matplotlib): only training and evaluation need it.
+$(TRAIN_STAMP): $(STAMP)
+	$(BIN)/pip install -q -e '.[dev,train]'
+	@touch $(TRAIN_STAMP)
+
 run: install
 	@mkdir -p var
 	@test -f var/parvis.toml || $(BIN)/parvis init --config var/parvis.toml --db sqlite:///var/parvis.db --demo
@@ -37,15 +43,16 @@ test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 check: install
-	$(BIN)/ruff format --check parvis tests
-	$(BIN)/ruff check parvis tests
-	$(BIN)/mypy parvis
+	$(BIN)/ruff format --check parvis parvis_train tools tests bench
+	$(BIN)/ruff check parvis parvis_train tools tests bench
+	$(BIN)/mypy parvis parvis_train tools
+	$(BIN)/lint-imports
 
-model: install
-	$(BIN)/python -m parvis.moderation.training
+model: install $(TRAIN_STAMP)
+	$(BIN)/python -m parvis_train.training
 
-eval: install
-	$(BIN)/python -m parvis.moderation.evaluation
+eval: install $(TRAIN_STAMP)
+	$(BIN)/python -m parvis_train.evaluation
 
 # Side by side with Isso and the bare-ASGI ceiling (../shared/bench), RATIO lines at the end.
 # BENCH_DURATION / BENCH_WARMUP (s) lengthen or shorten every run; BENCH_DIR keeps the files.

@@ -34,7 +34,7 @@ def rss_mb() -> float:
 
 
 def texts(n: int) -> list[str]:
-    from parvis.moderation.training import data_dir
+    from parvis_train.training import data_dir
 
     root = data_dir()
     out: list[str] = []

@@ -3,6 +3,8 @@
 Environment variables override the file: `PARVIS_<SECTION>__<KEY>` (e.g.
 `PARVIS_SERVER__PORT=9000`), plus the short forms of DESIGN §6: `PARVIS_DB` and
 `PARVIS_PORT`. Unknown keys fail at start-up rather than being ignored.
+
+Cross-cutting: every layer may read the settings; this module imports only `errors`.
 """
 
 from __future__ import annotations

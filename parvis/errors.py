@@ -1,5 +1,7 @@
 """The errors Parvis raises on purpose. `web/errors.py` alone maps them to HTTP.
 
+Cross-cutting: every layer raises them, and this module imports nothing of Parvis.
+
 ParvisError
  ├── Invalid (400, field)      bad input a user can fix
  ├── Unauthorized (401)        no or bad credentials

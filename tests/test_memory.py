@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from parvis import memory
+from parvis.infra import memory
 from parvis.services.runtime import Runtime
 from parvis.web import app as web_app
 

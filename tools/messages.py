@@ -25,7 +25,7 @@ from babel.messages.pofile import read_po, write_po
 
 import parvis
 from parvis.errors import ParvisError
-from parvis.i18n import LANGUAGES
+from parvis.infra.i18n import LANGUAGES
 
 PACKAGE = Path(__file__).resolve().parent.parent / "parvis"
 
@@ -36,7 +36,7 @@ def _import_all() -> None:
         importlib.import_module(module.name)
 
 
-def _error_classes(cls: type = ParvisError) -> list[str]:
+def _error_classes(cls: type[ParvisError] = ParvisError) -> list[str]:
     names = [cls.__name__]
     for sub in cls.__subclasses__():
         names += _error_classes(sub)
@@ -44,7 +44,7 @@ def _error_classes(cls: type = ParvisError) -> list[str]:
 
 
 _import_all()
-KEYWORDS: dict[str, object] = {
+KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "_": None,
     "gettext": None,
     "ngettext": (1, 2),
@@ -92,10 +92,10 @@ def _typeset(catalog: Catalog) -> None:
     for message in catalog:
         if not message.id:
             continue  # the header
-        if isinstance(message.string, tuple):
-            message.string = tuple(french_typography(s) for s in message.string)
-        elif message.string:
+        if isinstance(message.string, str):
             message.string = french_typography(message.string)
+        elif message.string:
+            message.string = tuple(french_typography(s) for s in message.string)
 
 
 def update() -> None:

@@ -6,11 +6,7 @@ from pathlib import Path
 
 import click
 
-from parvis.moderation.charter import (
-    check_charter_text,
-    default_charter_text,
-    parse_charter_text,
-)
+from parvis.services import charters
 
 
 @click.group()
@@ -26,14 +22,14 @@ def check(path: str) -> None:
         text = Path(path).read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"cannot read {path}: {exc}") from exc
-    problems = check_charter_text(text)
+    problems = charters.check_text(text)
     if problems:
         for problem in problems:
             where = f"{path}:{problem.line}" if problem.line else path
             click.echo(f"{where}: {problem.message}", err=True)
         click.echo(f"{path}: {len(problems)} problem(s)", err=True)
         raise SystemExit(1)
-    parsed = parse_charter_text(text, path)
+    parsed = charters.parse_text(text, path)
     rules = ", ".join(r.id for r in parsed.rules)
     auto = "on" if parsed.auto_approve else "off"
     click.echo(
@@ -46,11 +42,11 @@ def check(path: str) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False), required=False)
 def show(lang: str | None, path: str | None) -> None:
     """Print a charter (default: the built-in one) as TOML, or as readers see it with --lang."""
-    text = Path(path).read_text("utf-8") if path else default_charter_text()
+    text = Path(path).read_text("utf-8") if path else charters.default_text()
     if lang is None:
         click.echo(text, nl=False)
         return
-    parsed = parse_charter_text(text, path or "default charter")
+    parsed = charters.parse_text(text, path or "default charter")
     click.echo(parsed.intro_in(lang))
     for rule in parsed.public_rules():
         click.echo(f"- {rule.wording_in(lang)}")

@@ -31,7 +31,7 @@ def runtime(ctx: click.Context, *, with_engine: bool = False, **overrides: Any) 
     s = settings(ctx, **overrides)
     with cli_errors():
         rt = Runtime.from_settings(s, with_engine=with_engine)
-    rt.db.migrate()
+    rt.migrate()
     return rt
 
 

@@ -15,9 +15,9 @@ from typing import IO, Any
 
 import click
 
-from parvis.cli.context import settings
+from parvis.cli.context import runtime
 from parvis.services.importing import ImportReport, OnBad, OnProgress, import_comments
-from parvis.store.db import Database
+from parvis.services.runtime import Runtime
 
 MAX_REPORTED = 100  # bad lines printed one by one; the rest are only counted
 READ_BUFFER = 1 << 20  # bytes: a pipe hands over 64 KiB at a time, not the default 8 KiB
@@ -67,8 +67,7 @@ def import_(
     keeps other readers and writers of the comments waiting until it ends; into a
     database in use, each batch is its own transaction.
     """
-    db = Database(settings(ctx, database__url=db_url).database.url)
-    db.migrate()  # no secret key needed: importing signs nothing
+    rt = runtime(ctx, database__url=db_url)
     stream, total = _open(source)
     bad = 0
 
@@ -82,10 +81,10 @@ def import_(
 
     try:
         if sys.stderr.isatty():
-            report = _with_bar(db, stream, total, batch_size, workers, on_bad)
+            report = _with_bar(rt, stream, total, batch_size, workers, on_bad)
         else:
             report = import_comments(
-                db,
+                rt,
                 stream,
                 batch_size=batch_size,
                 workers=workers,
@@ -95,7 +94,7 @@ def import_(
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
-        db.dispose()
+        rt.close()
     click.echo(
         f"imported {report.imported} comments ({report.threads} new threads), "
         f"skipped {report.skipped} bad lines, in {report.seconds:.1f} s "
@@ -130,7 +129,7 @@ class _ReadAhead(io.RawIOBase):
     def __init__(self, fd: int) -> None:
         super().__init__()
         with contextlib.suppress(AttributeError, OSError):  # Linux: 1 MiB a read
-            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, READ_BUFFER)  # type: ignore[attr-defined]
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, READ_BUFFER)
         self._chunks: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=64)
         self._chunk = memoryview(b"")
         self._ended = False
@@ -182,7 +181,7 @@ def _logger() -> OnProgress:
 
 
 def _with_bar(
-    db: Database,
+    rt: Runtime,
     stream: IO[bytes],
     total: int | None,
     batch_size: int,
@@ -220,7 +219,7 @@ def _with_bar(
             )
 
         return import_comments(
-            db,
+            rt,
             stream,
             batch_size=batch_size,
             workers=workers,

@@ -24,8 +24,7 @@ import click
 from parvis.domain.charter import Charter
 from parvis.domain.verdict import CheckContext
 from parvis.errors import Invalid
-from parvis.moderation.charter import load_charter
-from parvis.moderation.engine import Engine, get_engine
+from parvis.services.charters import Engine, load, loaded_engine
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +75,8 @@ def moderate(charter_path: str | None, jobs: int) -> None:
     "author_recent_count"}. A bad line gets {"id": ..., "error": "..."}.
     """
     try:
-        charter = load_charter(charter_path)
-        engine = get_engine(charter)
-        engine.warm()
+        charter = load(charter_path)
+        engine = loaded_engine(charter)
     except Invalid as exc:
         raise click.ClickException(exc.message) from exc
     stdin = sys.stdin.buffer
@@ -190,8 +188,7 @@ def _chunks(lines: Iterable[tuple[int, bytes]], size: int) -> Iterator[list[byte
 def _init_worker(charter: Charter) -> None:
     global _engine
     if _engine is None:
-        _engine = get_engine(charter)
-        _engine.warm()
+        _engine = loaded_engine(charter)
 
 
 def _moderate_chunk(chunk: list[bytes]) -> list[str]:

@@ -52,7 +52,7 @@ def init(path: str, db_url: str | None, public_url: str | None, demo: bool, forc
         target.chmod(0o600)
         click.echo(f"wrote {target} (with a new secret key)")
     rt = Runtime.from_settings(load_settings(target), with_engine=demo)
-    rt.db.migrate()
+    rt.migrate()
     click.echo(f"database ready: {rt.settings.database.url}")
     if demo:
         uri = load_demo(rt)

@@ -7,9 +7,8 @@ import sys
 import click
 
 from parvis.cli.context import cli_errors, runtime
+from parvis.domain.moderator import AlertKind, Role
 from parvis.services import accounts, mailqueue
-from parvis.store.alerts import AlertKind
-from parvis.store.moderators import Role
 
 
 def _read_password() -> str:

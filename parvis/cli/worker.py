@@ -11,8 +11,9 @@ from types import FrameType
 import click
 
 from parvis.cli.context import runtime
-from parvis.notify.worker import BackgroundWorker, Stats
 from parvis.services import checking, notifications
+from parvis.services.background import BackgroundWorker
+from parvis.services.delivery import Stats
 
 
 @click.command()
@@ -55,7 +56,7 @@ def worker(
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     started = time.monotonic()
-    log.info("worker %s started (%s, queue %s)", w.name, rt.db.dialect, queue)
+    log.info("worker %s started (%s, queue %s)", w.name, rt.dialect, queue)
     total = Stats()
     if once:
         if queue != "mail":
@@ -71,7 +72,7 @@ def worker(
         if background:
             background.stop()
     elapsed = time.monotonic() - started
-    rt.db.dispose()
+    rt.close()
     click.echo(
         f"worker {w.name}: {total.sent} sent, {total.retried} to retry, {total.dead} dead, "
         f"{checks.checked} checked in {elapsed:.1f}s"

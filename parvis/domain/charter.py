@@ -7,8 +7,6 @@ from enum import StrEnum
 
 from parvis.domain.thread import ModerationMode
 
-RULE_IDS = ("legal", "violence", "insult", "language", "spam")
-
 
 class BanAction(StrEnum):
     REFUSE = "refuse"  # a banned author's new comment is refused with a neutral message

@@ -68,13 +68,6 @@ def check_charter_text(text: str) -> list[Problem]:
     return _validate_text(text)[0]
 
 
-def parse_charter(data: dict[str, Any]) -> Charter:
-    problems = _validate(data, _Locator(""))
-    if problems:
-        raise CharterError(problems)
-    return _build(data)
-
-
 def _validate_text(text: str) -> tuple[list[Problem], Charter | None]:
     try:
         data = tomllib.loads(text)

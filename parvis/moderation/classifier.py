@@ -86,7 +86,7 @@ def lexical_flags(
     hits: list[Hit],
     directed: list[bool],
     quoted: list[bool],
-    threats: list,
+    threats: list[tuple[int, int, str]],
     negated: bool,
     quotes: bool,
 ) -> set[str]:
@@ -180,7 +180,8 @@ class Model:
         fidx = [i for i in map(get, flags) if i is not None]
         if fidx:
             out = out + self.weights[fidx].sum(axis=0)
-        return out - self.shift
+        result: np.ndarray = out - self.shift
+        return result
 
     def probabilities(
         self, features: set[str], buckets: np.ndarray, flags: set[str]
@@ -215,7 +216,7 @@ class Model:
 
     @classmethod
     def load(cls, path: Path) -> Model:
-        with np.load(path) as z:
+        with np.load(path, allow_pickle=False) as z:
             names = z["vocab"].tobytes().decode("utf-8").split("\n")
             return cls(
                 vocab={n: i for i, n in enumerate(names)},

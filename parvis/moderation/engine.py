@@ -8,7 +8,7 @@ from functools import cache
 
 from parvis.domain.charter import Charter
 from parvis.domain.verdict import CheckContext, CheckResult, Decision, Evidence, Flag, Verdict
-from parvis.memory import release_free_memory
+from parvis.infra.memory import release_free_memory
 from parvis.moderation.charter import load_charter
 from parvis.moderation.checks.base import Check, create_check
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from parvis.store.outbox import Mail, NewMail
+from parvis.domain.mail import Mail, NewMail
 
 QUOTE_LIMIT = 1200  # characters of a comment quoted in a mail
 

@@ -10,12 +10,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection
 
+from parvis.domain.moderator import Moderator, Role
 from parvis.errors import Conflict, Invalid, NotFound, Unauthorized
 from parvis.services.runtime import Runtime
 from parvis.services.tokens import hash_api_token
 from parvis.store import audit, moderators
 from parvis.store.db import Database
-from parvis.store.moderators import Moderator, Role
 
 _hasher = PasswordHasher()
 # Verified against when the name is unknown, so a wrong name costs as long as a wrong password.

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from parvis.domain.moderator import Moderator
 from parvis.domain.thread import ModerationMode, Thread
 from parvis.errors import Invalid, NotFound
 from parvis.services.runtime import Runtime
 from parvis.services.validation import check_new_uri, clean_article_url, clean_uri
 from parvis.store import audit, comments, threads
-from parvis.store.moderators import Moderator
 
 MAX_ARTICLE_TEXT = 20_000
 

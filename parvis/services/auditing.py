@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from parvis.domain.audit import AUTOMATIC, AuditFilter, AuditRecord
 from parvis.errors import Invalid
 from parvis.services.runtime import Runtime
 from parvis.store import audit, threads
-from parvis.store.audit import AUTOMATIC, AuditFilter, AuditRecord
 
 PAGE_SIZE = 50
 EXPORT_BATCH = 500

@@ -24,16 +24,16 @@ from datetime import timedelta
 
 from sqlalchemy import Connection
 
+from parvis.domain.ban import Ban, BanKind
 from parvis.domain.charter import BanAction
 from parvis.domain.comment import Comment, CommentStatus
+from parvis.domain.moderator import Moderator, Role
+from parvis.domain.queue import QueueOrder
 from parvis.errors import Forbidden, Invalid, NotFound
 from parvis.services import moderating
 from parvis.services.moderating import Action
 from parvis.services.runtime import Runtime
 from parvis.store import audit, bans, comments
-from parvis.store.bans import Ban, BanKind
-from parvis.store.comments import QueueOrder
-from parvis.store.moderators import Moderator, Role
 
 log = logging.getLogger(__name__)
 

@@ -20,12 +20,13 @@ def load_demo(rt: Runtime) -> str:
         resources.files("parvis.services").joinpath("demo_data.json").read_text("utf-8")
     )
     article = data["article"]
+    uri: str = article["uri"]
     now = rt.now()
     published_at = now - timedelta(minutes=max(c["minutes"] for c in data["comments"]) + 30)
     with rt.db.write() as conn:
         existing = threads.get_by_uri(conn, article["uri"])
         if existing is not None and existing.published:
-            return article["uri"]
+            return uri
         thread = threads.register(
             conn, article["uri"], article["title"], article["text"], published_at
         )
@@ -54,4 +55,4 @@ def load_demo(rt: Runtime) -> str:
                 ),
             )
             ids[c["key"]] = (comment_id, parent[1] if parent else comment_id)
-    return article["uri"]
+    return uri

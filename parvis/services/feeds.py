@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from parvis.domain.feed import FeedEntry
 from parvis.domain.thread import Thread
 from parvis.services.runtime import Runtime
 from parvis.services.validation import clean_uri
 from parvis.store import feeds, threads
-from parvis.store.feeds import FeedEntry
 
 FEED_SIZE = 50
 

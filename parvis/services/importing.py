@@ -43,6 +43,7 @@ from sqlalchemy import Connection
 
 from parvis.domain.comment import CommentStatus
 from parvis.services.rendering import plain_html, render
+from parvis.services.runtime import Runtime
 from parvis.services.validation import clean_email, title_from_uri
 from parvis.store import bulk
 from parvis.store.db import Database
@@ -155,7 +156,7 @@ class _Prepared:
 
 
 def import_comments(
-    db: Database,
+    rt: Runtime,
     lines: Iterable[bytes],
     *,
     batch_size: int = 20_000,
@@ -174,6 +175,7 @@ def import_comments(
     `workers` processes prepare the batches (0: this process does; None: one per core
     when there is more than one batch).
     """
+    db = rt.db
     report = ImportReport()
     started = time.perf_counter()
     with db.write() as conn:

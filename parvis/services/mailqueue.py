@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from parvis.domain.mail import Mail, MailStatus
+from parvis.domain.moderator import AlertKind, AlertPrefs, Moderator, Role
 from parvis.errors import Forbidden, Invalid, NotFound
 from parvis.services.runtime import Runtime
 from parvis.services.validation import clean_email
 from parvis.store import alerts, moderators, outbox
-from parvis.store.alerts import AlertKind, AlertPrefs
-from parvis.store.moderators import Moderator, Role
-from parvis.store.outbox import Mail, MailStatus
 
 
 def _admin(moderator: Moderator) -> None:

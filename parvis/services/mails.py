@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from parvis.domain.comment import Comment
 from parvis.domain.thread import Thread
-from parvis.i18n import format_date, translations
+from parvis.infra.i18n import format_date, translations
 from parvis.notify.mail import Content, Item, quote
 from parvis.services.runtime import Runtime
 

@@ -11,13 +11,13 @@ from enum import StrEnum
 from sqlalchemy import Connection
 
 from parvis.domain.comment import Comment, CommentStatus
+from parvis.domain.moderator import Moderator
+from parvis.domain.queue import EVERYTHING, UNFLAGGED, QueueFilter, QueueOrder
 from parvis.domain.thread import Thread
 from parvis.errors import Conflict, Invalid, NotFound
 from parvis.services import notifications
 from parvis.services.runtime import Runtime
 from parvis.store import audit, comments, reports, threads
-from parvis.store.comments import EVERYTHING, QueueFilter, QueueOrder
-from parvis.store.moderators import Moderator
 
 
 class Action(StrEnum):
@@ -119,6 +119,34 @@ def require_published_parent(conn: Connection, comment: Comment) -> None:
         )
 
 
+MAX_AGE_HOURS = 24 * 366 * 10  # the queue's age filter: ten years at most
+
+
+def queue_filter(
+    rt: Runtime,
+    *,
+    rule: str | None = None,
+    thread_id: int | None = None,
+    author: str | None = None,
+    older_hours: int | None = None,
+    reported: bool = False,
+) -> QueueFilter:
+    """The moderators' filters as asked for; a value the queue cannot mean is left out
+    (an unknown rule, an age of zero), never an error: they come from a query string."""
+    if rule not in (UNFLAGGED, *(r.id for r in rt.charter.rules)):
+        rule = None
+    older_than = None
+    if older_hours is not None and older_hours > 0:
+        older_than = rt.now() - timedelta(hours=min(older_hours, MAX_AGE_HOURS))
+    return QueueFilter(
+        rule=rule,
+        thread_id=thread_id,
+        author=(author or "").strip() or None,
+        older_than=older_than,
+        reported=reported,
+    )
+
+
 def queue(
     rt: Runtime,
     limit: int = 50,
@@ -194,7 +222,8 @@ def undo(rt: Runtime, moderator: Moderator, comment_id: int) -> Comment:
 
 # "Approve every comment with no flag": the page shows the comments, the moderator
 # confirms exactly those, and may take the whole batch back for a while.
-UNFLAGGED = QueueFilter(rule="none", unreported=True)  # checked, nothing flagged, not reported
+# Checked by the engine, nothing flagged, no reader's report open.
+BULK_ELIGIBLE = QueueFilter(rule=UNFLAGGED, unreported=True)
 BULK_MAX = 100  # comments shown, and approved, per confirmation
 
 
@@ -209,7 +238,7 @@ class Batch:
 def unflagged(rt: Runtime, limit: int = BULK_MAX) -> tuple[list[QueueItem], int]:
     """What a bulk approval would publish, oldest first (parents before their replies),
     as the queue shows it, and how many such comments wait in all."""
-    return queue(rt, limit, 0, QueueOrder.OLDEST, UNFLAGGED)
+    return queue(rt, limit, 0, QueueOrder.OLDEST, BULK_ELIGIBLE)
 
 
 def approve_batch(rt: Runtime, moderator: Moderator, ids: Sequence[int]) -> Batch:
@@ -221,7 +250,7 @@ def approve_batch(rt: Runtime, moderator: Moderator, ids: Sequence[int]) -> Batc
     batch_id = secrets.token_hex(8)
     approved = 0
     with rt.db.write() as conn:
-        eligible = set(comments.pending_ids(conn, UNFLAGGED))
+        eligible = set(comments.pending_ids(conn, BULK_ELIGIBLE))
         for comment_id in chosen:  # oldest first, so parents come before their replies
             if comment_id not in eligible:
                 continue

@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from parvis.domain.comment import Comment, CommentStatus
+from parvis.domain.mail import NewMail
+from parvis.domain.moderator import AlertKind
 from parvis.domain.thread import Thread
 from parvis.notify.mail import render
-from parvis.notify.worker import Worker
 from parvis.services import mails
+from parvis.services.delivery import Worker
 from parvis.services.runtime import Runtime
 from parvis.services.subscriptions import Mode, Scope, purge_unconfirmed, unsubscribe_link
 from parvis.store import alerts, comments, outbox, subscriptions, threads
-from parvis.store.alerts import AlertKind
-from parvis.store.outbox import NewMail
 
 log = logging.getLogger(__name__)
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from parvis.domain.comment import Comment, CommentStatus
+from parvis.domain.moderator import Moderator
 from parvis.domain.thread import Thread
 from parvis.errors import Invalid, NotFound
 from parvis.services import notifications
@@ -29,7 +30,6 @@ from parvis.services.moderating import require_published_parent
 from parvis.services.runtime import Runtime
 from parvis.services.validation import clean_uri
 from parvis.store import audit, comments, reports, threads
-from parvis.store.moderators import Moderator
 from parvis.store.reports import NewReport
 
 OTHER = "other"

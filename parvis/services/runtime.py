@@ -7,6 +7,7 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 from parvis.config import Settings
 from parvis.domain.charter import Charter
@@ -29,10 +30,11 @@ class Runtime:
     charter: Charter
     moderate: Moderate | None = None  # the moderation engine; None in tests of the bare server
     clock: Callable[[], datetime] = field(default=_now)
-    tokens: Tokens = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.tokens = Tokens(self.settings.security.secret_key)
+    @cached_property
+    def tokens(self) -> Tokens:
+        """Built on first use: commands that sign nothing (`parvis import`) need no key."""
+        return Tokens(self.settings.security.secret_key)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, with_engine: bool = True) -> Runtime:
@@ -44,6 +46,21 @@ class Runtime:
     def now(self) -> datetime:
         return self.clock()
 
+    @property
+    def dialect(self) -> str:
+        return self.db.dialect
+
+    def migrate(self) -> None:
+        """Bring the database to the code's schema (Alembic); a no-op when it is there."""
+        self.db.migrate()
+
+    def ping(self) -> bool:
+        """True when the store answers (`/healthz`)."""
+        return self.db.ping()
+
+    def close(self) -> None:
+        self.db.dispose()
+
     def client_hash(self, address: str) -> str:
         """A keyed hash of the client address: stable for bans and rate limits, not reversible."""
         key = self.settings.security.secret_key.encode()
@@ -51,8 +68,6 @@ class Runtime:
 
 
 def _load_engine(charter: Charter) -> Moderate:
-    from parvis.moderation.engine import get_engine
+    from parvis.services.charters import loaded_engine  # the models: only where they serve
 
-    engine = get_engine(charter)
-    engine.warm()  # load the models now, not on the first reader's comment
-    return engine.moderate
+    return loaded_engine(charter).moderate  # loaded now, not on the first reader's comment

@@ -14,9 +14,10 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from parvis.domain.moderator import AlertKind
 from parvis.domain.thread import Thread
 from parvis.errors import Invalid, NotFound
-from parvis.i18n import LANGUAGES
+from parvis.infra.i18n import LANGUAGES
 from parvis.notify.mail import render
 from parvis.services import mails
 from parvis.services.limits import enforce_rate_limit
@@ -29,7 +30,6 @@ from parvis.services.validation import (
     title_from_uri,
 )
 from parvis.store import alerts, outbox, subscriptions, threads
-from parvis.store.alerts import AlertKind
 
 FOLLOW_LIMIT = (10, 3600)  # follow requests per client, per hour
 MAILS_PER_ADDRESS = (3, 3600)  # confirmation mails per address, per hour

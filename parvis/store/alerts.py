@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Connection, func, or_, select, update
 
 from parvis.domain.comment import CommentStatus
+from parvis.domain.moderator import AlertKind, AlertPrefs
 from parvis.store.db import insert, utc
 from parvis.store.schema import comments, moderators, notify_jobs
-
-
-class AlertKind(StrEnum):
-    QUEUE = "queue"  # the pending queue passed its threshold
-    WAIT = "wait"  # the oldest pending comment waited too long
-    REPORTS = "reports"  # a reader reported a comment
-
 
 _COLUMN = {
     AlertKind.QUEUE: moderators.c.alert_queue,
     AlertKind.WAIT: moderators.c.alert_wait,
     AlertKind.REPORTS: moderators.c.alert_reports,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class AlertPrefs:
-    moderator_id: int
-    name: str
-    email: str | None
-    kinds: frozenset[AlertKind]
 
 
 def prefs(conn: Connection, moderator_id: int) -> AlertPrefs | None:

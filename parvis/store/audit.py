@@ -8,21 +8,9 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from parvis.domain.audit import AUTOMATIC, NO_RULE, AuditEntry, AuditFilter, AuditRecord
 from parvis.store.db import utc
 from parvis.store.schema import audit_log, comments, moderators, threads
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    id: int
-    at: datetime
-    moderator: str | None  # None: decided automatically by the charter
-    action: str
-    comment_id: int | None
-    thread_id: int | None
-    rule: str | None
-    note: str | None
-    batch: str | None = None  # the bulk approval it was part of
 
 
 def record(
@@ -142,30 +130,6 @@ def _entries(conn: Connection, where: object, limit: int) -> list[AuditEntry]:
 
 
 # ---- The audit page and its CSV export: filters, the comment and article of each entry.
-
-AUTOMATIC = "auto"  # the moderator filter's value for the charter's own decisions
-NO_RULE = "none"
-
-
-@dataclass(frozen=True, slots=True)
-class AuditFilter:
-    moderator: int | str | None = None  # a moderator's id, or AUTOMATIC
-    action: str | None = None
-    rule: str | None = None  # a rule id, or NO_RULE
-    since: datetime | None = None  # inclusive
-    until: datetime | None = None  # exclusive
-    thread_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRecord:
-    """An entry with what the page shows beside it."""
-
-    entry: AuditEntry
-    thread_uri: str | None
-    thread_title: str | None
-    comment_author: str | None
-    comment_status: str | None
 
 
 def _conditions(f: AuditFilter) -> list[Any]:

@@ -473,16 +473,3 @@ def analyze(conn: Connection) -> None:
         ).scalars()
         conn.execute(text(f"ANALYZE comments ({', '.join(columns)})"))
         conn.execute(text("ANALYZE threads"))
-
-
-def table_sizes(conn: Connection) -> dict[str, int]:
-    """Bytes on disk per table, indexes and TOAST included (PostgreSQL only)."""
-    if conn.dialect.name != "postgresql":
-        return {}
-    rows = conn.execute(
-        text(
-            "SELECT relname, pg_total_relation_size(oid) FROM pg_class"
-            " WHERE relname IN ('threads', 'comments') AND relkind = 'r'"
-        )
-    )
-    return {name: int(size) for name, size in rows}

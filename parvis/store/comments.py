@@ -6,12 +6,12 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, select, update
 
 from parvis.domain.comment import Comment, CommentStatus, PublicComment
+from parvis.domain.queue import EVERYTHING, UNFLAGGED, QueueFilter, QueueOrder
 from parvis.domain.verdict import Verdict
 from parvis.store.db import utc
 from parvis.store.schema import comments, reports
@@ -284,29 +284,9 @@ def count_checks_waiting(conn: Connection) -> int:
     )
 
 
-class QueueOrder(StrEnum):
-    RISK = "risk"  # highest rule score first, then oldest
-    OLDEST = "oldest"
-
-
-@dataclass(frozen=True, slots=True)
-class QueueFilter:
-    """Narrows the moderators' queue; every field is optional."""
-
-    rule: str | None = None  # a rule id the verdict flagged, or "none": checked, nothing flagged
-    thread_id: int | None = None
-    author: str | None = None
-    older_than: datetime | None = None  # posted before this instant
-    reported: bool = False  # only comments with readers' reports still open
-    unreported: bool = False  # only comments with no reader's report still open
-
-
-EVERYTHING = QueueFilter()
-
-
 def _pending_where(f: QueueFilter) -> list[Any]:
     where: list[Any] = [comments.c.status == CommentStatus.PENDING.value]
-    if f.rule == "none":  # checked by the engine and nothing flagged
+    if f.rule == UNFLAGGED:  # checked by the engine and nothing flagged
         where.extend([comments.c.flags == "", comments.c.verdict.is_not(None)])
     elif f.rule:
         where.append(comments.c.flags.contains(f",{f.rule},"))

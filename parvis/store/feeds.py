@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy import Connection, select
 
 from parvis.domain.comment import CommentStatus
+from parvis.domain.feed import FeedEntry
 from parvis.store.db import utc
 from parvis.store.schema import comments, threads
-
-
-@dataclass(frozen=True, slots=True)
-class FeedEntry:
-    id: int
-    author: str
-    created: datetime
-    html: str
-    uri: str
-    title: str
 
 
 def published(conn: Connection, thread_id: int | None, limit: int) -> list[FeedEntry]:

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from parvis.domain.moderator import Moderator, Role
 from parvis.store.schema import moderators
-
-
-class Role(StrEnum):
-    MODERATOR = "moderator"
-    ADMIN = "admin"
-
-
-@dataclass(frozen=True, slots=True)
-class Moderator:
-    id: int
-    name: str
-    role: Role
-    password_hash: str
-    disabled: bool
 
 
 def _moderator(row: Any) -> Moderator:

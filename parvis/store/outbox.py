@@ -9,50 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select, update
 
+from parvis.domain.mail import Mail, MailStatus, NewMail
 from parvis.store.db import utc
 from parvis.store.schema import outbox
-
-
-class MailStatus(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    DEAD = "dead"
-
-
-@dataclass(frozen=True, slots=True)
-class NewMail:
-    kind: str
-    recipient: str
-    subject: str
-    text: str
-    html: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Mail:
-    id: int
-    kind: str
-    recipient: str
-    subject: str
-    text: str
-    html: str
-    headers: dict[str, str]
-    status: MailStatus
-    attempts: int
-    next_attempt_at: datetime
-    created: datetime
-    last_error: str | None
-    sent_at: datetime | None
-    message_id: str | None
 
 
 def _mail(row: Any) -> Mail:

@@ -14,9 +14,9 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from parvis import memory
-from parvis.notify.worker import BackgroundWorker
+from parvis.infra import memory
 from parvis.services import notifications
+from parvis.services.background import BackgroundWorker
 from parvis.services.runtime import Runtime
 from parvis.web import errors
 from parvis.web.api import check, comments, counts, moderation, openapi, reports
@@ -140,7 +140,7 @@ def create_app(rt: Runtime) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers=errors.HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=errors.HANDLERS,
         lifespan=_lifespan(rt),
     )
     app.state.runtime = rt

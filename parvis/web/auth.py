@@ -13,21 +13,20 @@ turns into a redirect to /mod/login for a page and a 401 for JSON; wrong role ->
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, cast
+from typing import cast
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from parvis.domain.moderator import Moderator, Role
 from parvis.errors import Forbidden, Unauthorized
 from parvis.services import accounts
-from parvis.store.moderators import Moderator, Role
 from parvis.web.http import bearer_token, first, runtime
 
 SESSION_COOKIE = "parvis_session"
 LOGIN_REQUIRED = "login_required"
 _RANK = {Role.MODERATOR: 1, Role.ADMIN: 2}
-_ROLE_MARK = "parvis_role"
 _UNSET = object()
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -79,15 +78,9 @@ def requires(role: Role) -> Callable[[Endpoint], Endpoint]:
 
         guarded.__name__ = endpoint.__name__
         guarded.__doc__ = endpoint.__doc__
-        setattr(guarded, _ROLE_MARK, role)
         return guarded
 
     return mark
-
-
-def required_role(endpoint: Any) -> Role | None:
-    """The role an endpoint was declared with, None when it is public."""
-    return getattr(endpoint, _ROLE_MARK, None)
 
 
 async def token_moderator(request: Request) -> Moderator:

@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from parvis.errors import ParvisError, RateLimited
-from parvis.i18n import pick_language, translations
-from parvis.web.http import json_response
+from parvis.infra.i18n import pick_language, translations
+from parvis.web.http import json_response, templates
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,8 @@ def error_response(
         return json_response(
             {"error": {"code": code, "message": message, "field": field}}, status, headers
         )
-    templates = request.app.state.templates
-    return templates.response(
+    tpl = templates(request)
+    return tpl.response(
         request,
         "error.html",
         {"status": status, "message": message, "lang": _language(request)},

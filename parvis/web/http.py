@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from parvis.errors import Invalid, ParvisError, PayloadTooLarge
 from parvis.services.runtime import Runtime
+from parvis.web.templating import Templates
 
 T = TypeVar("T")
 _encoder = msgspec.json.Encoder()
@@ -25,7 +26,13 @@ class UnsupportedMediaType(ParvisError):
 
 
 def runtime(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+
+def templates(request: Request) -> Templates:
+    found: Templates = request.app.state.templates
+    return found
 
 
 async def read_body(request: Request) -> bytes:

@@ -16,7 +16,7 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from parvis.domain.charter import Charter
-from parvis.i18n import format_day
+from parvis.infra.i18n import format_day
 
 
 def _(message: str) -> str:

@@ -10,7 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from parvis.i18n import (
+from parvis.infra.i18n import (
     LANGUAGES,
     format_date,
     format_day,

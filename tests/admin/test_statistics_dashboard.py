@@ -13,11 +13,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from parvis.domain.comment import CommentStatus
+from parvis.domain.moderator import Role
 from parvis.services import accounts, statistics
 from parvis.services.runtime import Runtime
 from parvis.store import audit, comments, threads
 from parvis.store.comments import NewComment
-from parvis.store.moderators import Role
 from parvis.store.schema import reports
 from tests.conftest import Clock
 

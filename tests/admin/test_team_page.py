@@ -8,11 +8,11 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
+from parvis.domain.moderator import Role
 from parvis.errors import Conflict
 from parvis.services import accounts
 from parvis.services.runtime import Runtime
 from parvis.store import audit
-from parvis.store.moderators import Role
 
 PASSWORD = "un mot de passe"
 

@@ -53,7 +53,7 @@ def rows(rt: Runtime) -> dict[str, Any]:
 
 
 def test_import_keeps_threads_parents_and_roots(rt: Runtime) -> None:
-    report = import_comments(rt.db, GOOD, batch_size=4)
+    report = import_comments(rt, GOOD, batch_size=4)
     assert (report.imported, report.skipped, report.threads) == (6, 0, 2)
     by = rows(rt)
     assert {a: r.uri for a, r in by.items()}["Auteur 15"] == "/b"
@@ -88,7 +88,7 @@ def test_bad_lines_are_reported_skipped_and_counted(rt: Runtime) -> None:
         line(6, "/a", "un"),
         line(7, "/a", 1),
     ]
-    report = import_comments(rt.db, lines, on_bad=lambda n, why: bad.append((n, why)))
+    report = import_comments(rt, lines, on_bad=lambda n, why: bad.append((n, why)))
     assert sorted(n for n, _ in bad) == [2, 3, 4, 5, 6, 8, 9]  # parse errors come first
     assert "parent 99" in dict(bad)[4] and "another article" in dict(bad)[5]
     assert "twice" in dict(bad)[6] and "JSON" in dict(bad)[2]
@@ -100,7 +100,7 @@ def test_an_import_into_a_store_in_use_goes_on_with_the_ids(rt: Runtime) -> None
     first = posting.post_comment(
         rt, posting.CommentInput(uri="/a", author="Avant", text="Premier."), "10.0.0.1"
     )
-    import_comments(rt.db, GOOD, batch_size=2)
+    import_comments(rt, GOOD, batch_size=2)
     after = posting.post_comment(
         rt, posting.CommentInput(uri="/a", author="Après", text="Dernier."), "10.0.0.2"
     )
@@ -112,7 +112,7 @@ def test_an_import_into_a_store_in_use_goes_on_with_the_ids(rt: Runtime) -> None
 
 
 def test_an_initial_load_rebuilds_the_indexes(rt: Runtime) -> None:
-    import_comments(rt.db, GOOD)
+    import_comments(rt, GOOD)
     with rt.db.read() as conn:
         if rt.db.is_sqlite:
             sql = "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='comments'"

@@ -24,7 +24,7 @@ PAGE = "/api/v1/comments?uri=/a"
 def cached(db_url: str) -> Iterator[tuple[TestClient, Runtime]]:
     settings = make_settings(db_url, server={"read_cache_seconds": SECONDS})
     rt = Runtime(settings=settings, db=Database(db_url), charter=load_charter())
-    importing.import_comments(rt.db, GOOD)
+    importing.import_comments(rt, GOOD)
     with TestClient(create_app(rt)) as client:
         yield client, rt
     rt.db.dispose()
@@ -36,7 +36,7 @@ def test_a_change_made_elsewhere_shows_within_the_configured_time(
     client, rt = cached
     first = client.get(PAGE)
     assert first.json()["total"] == 4
-    importing.import_comments(rt.db, [line(20, "/a")])  # another process, as it were
+    importing.import_comments(rt, [line(20, "/a")])  # another process, as it were
     assert client.get(PAGE).json()["total"] == 4  # still the cached page ...
     time.sleep(SECONDS + 0.05)
     assert client.get(PAGE).json()["total"] == 5  # ... never for longer than configured
@@ -48,7 +48,7 @@ def test_a_write_through_the_process_empties_its_cache(
 ) -> None:
     client, rt = cached
     assert client.get("/api/v1/counts?uri=/a").json()["counts"]["/a"] == 4
-    importing.import_comments(rt.db, [line(21, "/a")])
+    importing.import_comments(rt, [line(21, "/a")])
     client.delete("/api/v1/comments/999999")  # refused: a failed write keeps the cache
     assert client.get("/api/v1/counts?uri=/a").json()["counts"]["/a"] == 4
     r = client.post("/api/v1/comments", json={"uri": "/b", "author": "X", "text": "Bonjour."})
@@ -72,7 +72,7 @@ def test_a_cached_answer_has_the_headers_of_a_fresh_one_for_each_origin(db_url: 
         db_url, server={"read_cache_seconds": 5, "cors_origins": ["https://journal.example"]}
     )
     rt = Runtime(settings=settings, db=Database(db_url), charter=load_charter())
-    importing.import_comments(rt.db, GOOD)
+    importing.import_comments(rt, GOOD)
 
     def headers(origin: str | None) -> dict[str, str]:
         r = client.get(PAGE, headers={"Origin": origin} if origin else {})

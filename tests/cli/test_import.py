@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from parvis.cli import importing
 from parvis.cli.main import cli
-from parvis.store.db import Database
+from parvis.services.runtime import Runtime
 
 
 def lines(n: int, start: int = 1) -> bytes:
@@ -57,13 +57,9 @@ def test_only_the_first_bad_lines_are_printed(db_url: str, monkeypatch: pytest.M
     assert "imported 3 comments (3 new threads), skipped 4 bad lines" in result.stdout
 
 
-def test_the_progress_bar_follows_the_bytes_read(db_url: str) -> None:
-    db = Database(db_url)
+def test_the_progress_bar_follows_the_bytes_read(rt: Runtime) -> None:
     data = lines(5)
-    try:
-        report = importing._with_bar(db, io.BytesIO(data), len(data), 2, None, lambda n, why: None)
-    finally:
-        db.dispose()
+    report = importing._with_bar(rt, io.BytesIO(data), len(data), 2, None, lambda n, why: None)
     assert (report.imported, report.bytes, report.phase) == (5, len(data), "done")
 
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from parvis.domain.moderator import Role
 from parvis.moderation.charter import load_charter
 from parvis.services import accounts
 from parvis.services.demo import load_demo
 from parvis.services.runtime import Runtime
 from parvis.store.db import Database
-from parvis.store.moderators import Role
 from parvis.web.app import create_app
 from tests.conftest import make_settings
 

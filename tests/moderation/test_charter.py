@@ -11,7 +11,7 @@ from parvis.moderation.charter import (
     CharterError,
     check_charter_text,
     load_charter,
-    parse_charter,
+    parse_charter_text,
 )
 
 
@@ -115,10 +115,10 @@ def test_load_charter_raises_a_charter_error_listing_the_problems(tmp_path: Path
     assert "line 16" in str(info.value)
 
 
-def test_parse_charter_validates_dicts_too() -> None:
+def test_a_rule_without_checks_is_scored_by_the_check_of_its_name() -> None:
     with pytest.raises(CharterError):
-        parse_charter({"rules": [{"id": "spam", "review": 2}]})
-    charter = parse_charter({"rules": [{"id": "spam", "review": 0.6}]})
+        parse_charter_text('[[rules]]\nid = "spam"\nreview = 2\n')
+    charter = parse_charter_text('[[rules]]\nid = "spam"\nreview = 0.6\n')
     assert charter.rules[0].checks == ("spam",)
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from parvis.moderation import noise
 from parvis.moderation.checks import language_grammalecte as french
 from parvis.moderation.checks import language_speedups
+from parvis_train import noise
 
 SENTENCES = [
     "Les ministre ont pris une décision que personne n'a comprit hier soir.",

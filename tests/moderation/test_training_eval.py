@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from parvis.moderation import classifier, noise
-from parvis.moderation.data import synthetic
-from parvis.moderation.evaluation import approvable_share
+from parvis.moderation import classifier
 from parvis.moderation.lexicon import get_lexicon
-from parvis.moderation.training import Row
+from parvis_train import noise, synthetic
+from parvis_train.evaluation import approvable_share
+from parvis_train.training import Row
 
 
 def test_shipped_model_and_lexicon_load_and_are_small() -> None:

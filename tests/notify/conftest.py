@@ -22,12 +22,12 @@ from starlette.testclient import TestClient
 
 from parvis.config import Settings
 from parvis.domain.comment import CommentStatus
-from parvis.notify.worker import Stats
+from parvis.domain.moderator import Moderator, Role
 from parvis.services import accounts, moderating, notifications, posting
+from parvis.services.delivery import Stats
 from parvis.services.posting import CommentInput
 from parvis.services.runtime import Runtime
 from parvis.store import moderators
-from parvis.store.moderators import Moderator, Role
 from tests.conftest import make_settings
 
 PUBLIC_URL = "https://comments.example.org"

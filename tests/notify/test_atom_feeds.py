@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 
 from starlette.testclient import TestClient
 
+from parvis.domain.moderator import Moderator
 from parvis.services import posting
 from parvis.services.posting import CommentInput
 from parvis.services.runtime import Runtime
-from parvis.store.moderators import Moderator
 from tests.notify.conftest import PUBLIC_URL, publish
 
 A = "{http://www.w3.org/2005/Atom}"

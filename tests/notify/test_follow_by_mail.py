@@ -7,9 +7,9 @@ import re
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
+from parvis.domain.moderator import Moderator
 from parvis.services import articles
 from parvis.services.runtime import Runtime
-from parvis.store.moderators import Moderator
 from parvis.store.schema import subscriptions
 from tests.notify.conftest import (
     PUBLIC_URL,

@@ -9,11 +9,10 @@ from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from parvis.config import Settings
+from parvis.domain.moderator import AlertKind, Moderator
 from parvis.services import mailqueue, notifications, posting
 from parvis.services.posting import CommentInput
 from parvis.services.runtime import Runtime
-from parvis.store.alerts import AlertKind
-from parvis.store.moderators import Moderator
 from tests.conftest import Clock
 from tests.notify.conftest import SmtpServer, drain, local, login, mail_settings, publish
 

@@ -7,13 +7,13 @@ import re
 
 from starlette.testclient import TestClient
 
+from parvis.domain.moderator import Moderator
 from parvis.domain.thread import ModerationMode
 from parvis.moderation.engine import get_engine
 from parvis.services import checking, moderating, notifications, posting
 from parvis.services.posting import CommentInput
 from parvis.services.runtime import Runtime
 from parvis.store import threads
-from parvis.store.moderators import Moderator
 from tests.conftest import Clock
 from tests.notify.conftest import SmtpServer, drain, link, local, publish, text_of
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from parvis.domain.mail import MailStatus, NewMail
+from parvis.domain.moderator import Moderator
 from parvis.services.runtime import Runtime
 from parvis.store import outbox
-from parvis.store.moderators import Moderator
-from parvis.store.outbox import MailStatus, NewMail
 from parvis.store.schema import outbox as outbox_table
 from tests.conftest import Clock
 from tests.notify.conftest import SmtpServer, drain, login
@@ -137,7 +137,7 @@ def test_a_server_that_never_answers_times_out_and_is_retried(
 ) -> None:
     import socket
 
-    from parvis.notify.worker import Worker
+    from parvis.services.delivery import Worker
     from tests.notify.conftest import mail_settings
 
     silent = socket.socket()

@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import func, select
 
 from parvis.config import Settings
+from parvis.domain.mail import NewMail
 from parvis.services.runtime import Runtime
 from parvis.store import outbox
 from parvis.store.db import Database
-from parvis.store.outbox import NewMail
 from parvis.store.schema import outbox as outbox_table
 from tests.conftest import SECRET
 from tests.notify.conftest import PUBLIC_URL, SmtpServer, drain

@@ -14,16 +14,16 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from parvis.domain.ban import BanKind
 from parvis.domain.charter import BanAction
 from parvis.domain.comment import CommentStatus
+from parvis.domain.moderator import Moderator, Role
 from parvis.domain.thread import ModerationMode
 from parvis.errors import Forbidden, Invalid
 from parvis.moderation.charter import check_charter_text, default_charter_text, parse_charter_text
 from parvis.services import accounts, bans, posting
 from parvis.services.runtime import Runtime
 from parvis.store import audit, comments
-from parvis.store.bans import BanKind
-from parvis.store.moderators import Moderator, Role
 from parvis.store.schema import bans as bans_table
 from parvis.web.app import create_app
 from tests.conftest import Clock

@@ -13,12 +13,12 @@ from sqlalchemy import update
 from starlette.testclient import TestClient
 
 from parvis.domain.comment import CommentStatus
+from parvis.domain.moderator import Role
 from parvis.domain.thread import ModerationMode
 from parvis.errors import Invalid, NotFound, RateLimited
 from parvis.services import accounts, posting, reporting
 from parvis.services.runtime import Runtime
 from parvis.store import audit, comments, reports
-from parvis.store.moderators import Role
 from parvis.store.schema import comments as comments_table
 from parvis.web.app import create_app
 
@@ -357,8 +357,8 @@ def test_approving_a_hidden_comment_closes_its_reports_and_mails_nobody_twice(
 
 
 def test_the_main_queue_filters_the_comments_readers_reported(prt: Runtime) -> None:
+    from parvis.domain.queue import QueueFilter
     from parvis.services import moderating
-    from parvis.store.comments import QueueFilter
 
     reported = publish(prt, "Un avis tranché sur la canicule.")
     quiet = publish(prt, "Un autre avis, sans histoire.", ip="10.0.0.2")

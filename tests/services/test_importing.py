@@ -51,7 +51,7 @@ def test_parents_and_roots_hold_whatever_the_batch_size(
     rt: Runtime, batch_size: int, workers: int
 ) -> None:
     lines, parents, uris = forest(seed=batch_size, n=60)
-    report = import_comments(rt.db, lines, batch_size=batch_size, workers=workers)
+    report = import_comments(rt, lines, batch_size=batch_size, workers=workers)
     assert (report.imported, report.skipped, report.lines) == (60, 0, 60)
     by = stored(rt)
 
@@ -81,7 +81,7 @@ def test_bad_lines_are_reported_in_line_order_across_batches(rt: Runtime) -> Non
         line(9, parent=1),
     ]
     bad: list[tuple[int, str]] = []
-    report = import_comments(rt.db, lines, batch_size=2, on_bad=lambda n, why: bad.append((n, why)))
+    report = import_comments(rt, lines, batch_size=2, on_bad=lambda n, why: bad.append((n, why)))
     assert [n for n, _ in bad] == [2, 3, 4, 5, 6, 7, 8, 9]
     reasons = dict(bad)
     assert "JSON" in reasons[2] and "empty" in reasons[3] and "parent 99" in reasons[4]
@@ -97,7 +97,7 @@ def test_text_is_cleaned_and_rendered_like_a_posted_comment(rt: Runtime) -> None
         line(2, text="Simple phrase : rien à signaler.\n\nDeuxième paragraphe."),
         line(3, author="  Jean \t Dupont\x00 ", email="pas une adresse"),
     ]
-    import_comments(rt.db, lines)
+    import_comments(rt, lines)
     by = stored(rt)
     first = by["Auteur 1"]
     assert first.text == "Un *mot*\nsur exemple.fr"
@@ -109,7 +109,7 @@ def test_text_is_cleaned_and_rendered_like_a_posted_comment(rt: Runtime) -> None
 
 
 def test_the_ids_go_on_after_an_initial_load(rt: Runtime) -> None:
-    import_comments(rt.db, [line(i) for i in range(1, 8)], batch_size=3)
+    import_comments(rt, [line(i) for i in range(1, 8)], batch_size=3)
     imported = [r.id for r in stored(rt).values()]
     assert sorted(imported) == list(range(min(imported), min(imported) + 7))  # no gaps
     after = posting.post_comment(
@@ -122,7 +122,7 @@ def test_existing_threads_are_found_not_created(rt: Runtime) -> None:
     posting.post_comment(
         rt, posting.CommentInput(uri="/a", author="Avant", text="Premier."), "10.0.0.1"
     )
-    report = import_comments(rt.db, [line(1, "/a"), line(2, "/b"), line(3, "/a", 1)])
+    report = import_comments(rt, [line(1, "/a"), line(2, "/b"), line(3, "/a", 1)])
     assert (report.imported, report.threads) == (3, 1)
     by = stored(rt)
     assert by["Auteur 1"].thread_id == by["Avant"].thread_id == by["Auteur 3"].thread_id
@@ -140,7 +140,7 @@ def failing(lines: list[bytes], after: int) -> Iterator[bytes]:
 def test_an_initial_load_is_all_or_nothing(rt: Runtime) -> None:
     before = indexes_and_keys(rt)
     with pytest.raises(Interrupted):
-        import_comments(rt.db, failing([line(i) for i in range(1, 30)], after=25), batch_size=4)
+        import_comments(rt, failing([line(i) for i in range(1, 30)], after=25), batch_size=4)
     with rt.db.read() as conn:
         assert conn.execute(text("SELECT count(*) FROM comments")).scalar_one() == 0
         assert conn.execute(text("SELECT count(*) FROM threads")).scalar_one() == 0
@@ -151,11 +151,11 @@ def test_an_initial_load_prepared_by_workers_is_all_or_nothing(rt: Runtime) -> N
     before = indexes_and_keys(rt)
     lines = [line(i) for i in range(1, 30)]
     with pytest.raises(Interrupted):
-        import_comments(rt.db, failing(lines, after=25), batch_size=4, workers=2)
+        import_comments(rt, failing(lines, after=25), batch_size=4, workers=2)
     with rt.db.read() as conn:
         assert conn.execute(text("SELECT count(*) FROM comments")).scalar_one() == 0
     assert indexes_and_keys(rt) == before
-    report = import_comments(rt.db, lines, batch_size=4, workers=2)  # and it can start over
+    report = import_comments(rt, lines, batch_size=4, workers=2)  # and it can start over
     assert report.imported == 29 and len(stored(rt)) == 29
 
 
@@ -170,7 +170,7 @@ def test_bad_lines_found_by_workers_keep_their_numbers(rt: Runtime) -> None:
     ]
     bad: list[tuple[int, str]] = []
     report = import_comments(
-        rt.db, lines, batch_size=2, workers=2, on_bad=lambda n, why: bad.append((n, why))
+        rt, lines, batch_size=2, workers=2, on_bad=lambda n, why: bad.append((n, why))
     )
     assert [n for n, _ in bad] == [2, 3, 5]
     assert (report.lines, report.imported, report.skipped) == (6, 2, 3)
@@ -180,7 +180,7 @@ def test_bad_lines_found_by_workers_keep_their_numbers(rt: Runtime) -> None:
 
 def test_an_initial_load_leaves_the_same_indexes_and_keys(rt: Runtime) -> None:
     before = indexes_and_keys(rt)
-    import_comments(rt.db, [line(1), line(2, parent=1), line(3, "/b")], batch_size=2)
+    import_comments(rt, [line(1), line(2, parent=1), line(3, "/b")], batch_size=2)
     assert indexes_and_keys(rt) == before
 
 
@@ -206,7 +206,7 @@ def test_progress_is_reported_per_batch_then_for_the_indexes(rt: Runtime) -> Non
         seen.append((report.phase, report.imported, report.lines))
 
     report = import_comments(
-        rt.db, [line(i) for i in range(1, 6)], batch_size=2, on_progress=on_progress
+        rt, [line(i) for i in range(1, 6)], batch_size=2, on_progress=on_progress
     )
     assert seen == [
         ("comments", 2, 2),

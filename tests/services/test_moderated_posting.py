@@ -9,8 +9,11 @@ from datetime import timedelta
 
 import pytest
 
+from parvis.domain.ban import BanKind
 from parvis.domain.charter import BanAction, Charter, RejectAction
 from parvis.domain.comment import Comment, CommentStatus
+from parvis.domain.moderator import Role
+from parvis.domain.queue import QueueFilter, QueueOrder
 from parvis.domain.thread import ModerationMode
 from parvis.domain.verdict import CheckContext, Decision, Verdict
 from parvis.errors import Conflict, Invalid
@@ -19,9 +22,6 @@ from parvis.services import accounts, bans, checking, moderating, posting, repor
 from parvis.services.posting import CommentInput
 from parvis.services.runtime import Runtime
 from parvis.store import audit, comments, threads
-from parvis.store.bans import BanKind
-from parvis.store.comments import QueueFilter, QueueOrder
-from parvis.store.moderators import Role
 from tests.conftest import Clock
 
 CLEAN = "Merci pour cet article très clair sur la canicule, les villes doivent planter des arbres."

@@ -3,12 +3,12 @@ from __future__ import annotations
 import pytest
 
 from parvis.domain.comment import CommentStatus
+from parvis.domain.moderator import Moderator, Role
 from parvis.errors import Conflict, Invalid, NotFound, Unauthorized
 from parvis.services import accounts, moderating, posting
 from parvis.services.posting import CommentInput
 from parvis.services.runtime import Runtime
 from parvis.store import audit
-from parvis.store.moderators import Moderator, Role
 
 
 @pytest.fixture

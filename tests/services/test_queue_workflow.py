@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from parvis.domain.comment import CommentStatus
+from parvis.domain.moderator import Moderator, Role
+from parvis.domain.queue import QueueFilter
 from parvis.errors import Conflict
 from parvis.services import accounts, moderating, posting
 from parvis.services.posting import CommentInput
 from parvis.services.runtime import Runtime
 from parvis.store import audit
-from parvis.store.comments import QueueFilter
-from parvis.store.moderators import Moderator, Role
 from tests.conftest import Clock
 
 

@@ -8,11 +8,11 @@ import time
 
 import pytest
 
+from parvis.domain.moderator import Moderator, Role
 from parvis.services import accounts
 from parvis.services.runtime import Runtime
 from parvis.store import moderators
 from parvis.store.db import Database
-from parvis.store.moderators import Moderator, Role
 from tests.conftest import make_settings
 
 

@@ -135,6 +135,6 @@ def test_an_import_counts_what_it_wrote(rt: Runtime) -> None:
         b'{"id": 3, "uri": "/i", "parent": 99, "author": "C", "text": "orphan", "created": 1}',
         b'{"id": 4, "uri": "/j", "author": "D", "text": "trois", "created": 1700000002}',
     ]
-    import_comments(rt.db, lines)
+    import_comments(rt, lines)
     with rt.db.read() as conn:
         assert threads.published_counts_by_uri(conn, ["/i", "/j"]) == {"/i": 2, "/j": 1}

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 from parvis.domain.comment import CommentStatus
 from parvis.services.runtime import Runtime
@@ -100,8 +104,8 @@ def test_rate_limit_counter_resets_with_the_window(rt: Runtime) -> None:
 
 
 def test_audit_entries_name_the_moderator_or_none(rt: Runtime) -> None:
+    from parvis.domain.moderator import Role
     from parvis.store import moderators
-    from parvis.store.moderators import Role
 
     with rt.db.write() as conn:
         t = threads.get_or_create(conn, "/a", "A", rt.now())
@@ -162,3 +166,22 @@ def test_the_migrations_build_the_schema_the_code_declares(rt: Runtime) -> None:
     with rt.db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
+
+
+def test_alembics_command_line_migrates_the_configured_database(tmp_path: Path) -> None:
+    """`alembic.ini` at the root, for developers writing a migration (README)."""
+    alembic = Path(sys.executable).with_name("alembic")
+    env = {**os.environ, "PARVIS_DB": f"sqlite:///{tmp_path}/dev.db"}
+    root = Path(__file__).resolve().parents[2]
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [str(alembic), *args], cwd=root, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout + done.stderr
+
+    run("upgrade", "head")
+    heads = run("heads")
+    assert run("current").split()[0] == heads.split()[0]
+    assert "No new upgrade operations detected" in run("check")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
+from parvis.domain.moderator import Role
 from parvis.services import accounts
 from parvis.services.runtime import Runtime
-from parvis.store.moderators import Role
 from tests.conftest import app_with
 
 URI = "/2025/08/15/canicule"

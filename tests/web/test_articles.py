@@ -7,10 +7,10 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
+from parvis.domain.moderator import Role
 from parvis.services import accounts
 from parvis.services.runtime import Runtime
 from parvis.store import audit, threads
-from parvis.store.moderators import Role
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
+from parvis.domain.moderator import Role
 from parvis.moderation.engine import get_engine
 from parvis.services import accounts, checking
 from parvis.services.runtime import Runtime
-from parvis.store.moderators import Role
 from parvis.web.app import create_app
 
 CLEAN = "Merci pour cet article très clair, les villes doivent planter des arbres."

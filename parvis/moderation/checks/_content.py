@@ -96,10 +96,3 @@ def classifier_evidence(a: Analysis, head: str, note: str, limit: int = 2) -> li
             out.append(evidence(a, start, end, note))
             wanted.discard(word)
     return out
-
-
-def noisy_or(*scores: float) -> float:
-    rest = 1.0
-    for s in scores:
-        rest *= 1.0 - s
-    return 1.0 - rest

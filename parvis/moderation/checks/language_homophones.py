@@ -28,7 +28,6 @@ _COMPLEMENT = frozenset(
     ("de", "d'", "d’", "des", "du", "aux", "en", "à", "dans", "ces", "certains", "par", "pour")
 )
 _SUBJECTS = frozenset(("je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles"))
-_TONIC = frozenset(("moi", "toi", "lui", "elle", "nous", "vous", "eux", "elles"))
 _FINITE = re.compile(r":(?:I[pqsf]|K|S[pq]|E)")
 
 

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from parvis.services import reporting
 from parvis.web.api.schemas import ReportIn, ReportOut
-from parvis.web.http import client_address, json_response, read_json, runtime
+from parvis.web.http import client_address, json_response, read_json, runtime, templates
 
 READER_COOKIE = "parvis_reader"
 
@@ -49,8 +49,8 @@ async def create_report(request: Request) -> Response:
     reader, fresh = reader_id(request)
     data = reporting.ReportInput(body.uri, body.comment, body.reason, body.note)
     await run_in_threadpool(reporting.report, rt, data, reader, client_address(request))
-    lang = request.app.state.templates.language(request)
-    message = request.app.state.templates.gettext(lang, THANKS)
+    lang = templates(request).language(request)
+    message = templates(request).gettext(lang, THANKS)
     response = json_response(ReportOut("received", message), status=202)
     if fresh:
         set_reader_cookie(request, response, reader)

@@ -7,11 +7,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from parvis.domain.moderator import Role
 from parvis.errors import Invalid
 from parvis.services import articles
-from parvis.store.moderators import Role
 from parvis.web.auth import check_csrf, csrf_token, require_moderator, requires
-from parvis.web.http import first, query_int, read_form, runtime
+from parvis.web.http import first, query_int, read_form, runtime, templates
 
 PAGE = 50
 
@@ -21,7 +21,7 @@ async def articles_page(request: Request) -> Response:
     moderator = await require_moderator(request)
     offset = max(0, query_int(request, "offset", 0) or 0)
     rows = await run_in_threadpool(articles.latest, runtime(request), PAGE, offset)
-    return request.app.state.templates.response(
+    return templates(request).response(
         request,
         "mod/articles.html",
         {

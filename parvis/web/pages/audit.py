@@ -12,11 +12,11 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from parvis.domain.audit import AUTOMATIC, NO_RULE, AuditFilter, AuditRecord
+from parvis.domain.moderator import Role
 from parvis.services import accounts, auditing
-from parvis.store.audit import AUTOMATIC, NO_RULE, AuditFilter, AuditRecord
-from parvis.store.moderators import Role
 from parvis.web.auth import csrf_token, require_moderator, requires
-from parvis.web.http import query_int, runtime
+from parvis.web.http import query_int, runtime, templates
 from parvis.web.labels import ACTIONS
 from parvis.web.templating import thread_url
 
@@ -44,7 +44,7 @@ async def audit_page(request: Request) -> Response:
     rows, next_before = await run_in_threadpool(auditing.page, rt, where, before)
     team = await run_in_threadpool(accounts.list_moderators, rt)
     kept = {k: v for k, v in params.items() if v}
-    return request.app.state.templates.response(  # type: ignore[no-any-return]
+    return templates(request).response(
         request,
         "mod/audit.html",
         {
@@ -85,9 +85,9 @@ async def audit_csv(request: Request) -> Response:
     """UTF-8 with a byte-order mark, so spreadsheets read the accents right; comma-separated
     (RFC 4180) unless `?sep=semicolon`, what French spreadsheets expect."""
     rt = runtime(request)
-    templates = request.app.state.templates
-    lang = templates.language(request)
-    automatic = templates.gettext(lang, "automatic")
+    tpl = templates(request)
+    lang = tpl.language(request)
+    automatic = tpl.gettext(lang, "automatic")
     where = await _filter(request, _params(request))
     delimiter = ";" if request.query_params.get("sep") == "semicolon" else ","
     header = [

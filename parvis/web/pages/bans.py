@@ -11,13 +11,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from parvis.domain.ban import BanKind
+from parvis.domain.moderator import Moderator, Role
 from parvis.errors import Forbidden, Invalid
 from parvis.services import bans
-from parvis.store.bans import BanKind
-from parvis.store.moderators import Moderator, Role
 from parvis.web.auth import check_csrf, csrf_token, require_moderator, requires
 from parvis.web.errors import localised_message
-from parvis.web.http import first, query_int, read_form, runtime
+from parvis.web.http import first, query_int, read_form, runtime, templates
 
 
 async def _render(
@@ -29,7 +29,7 @@ async def _render(
     status: int = 200,
 ) -> Response:
     rt = runtime(request)
-    templates = request.app.state.templates
+    tpl = templates(request)
     context: dict[str, Any] = {"moderator": moderator, "csrf": csrf_token(request)}
     try:
         active = await run_in_threadpool(bans.active_bans, rt, moderator)
@@ -39,8 +39,8 @@ async def _render(
             else None
         )
     except Forbidden as exc:  # a moderator on a site where only admins ban: say why
-        context["refused"] = localised_message(exc, templates.language(request))
-        return templates.response(request, "mod/bans.html", context, status=exc.status)  # type: ignore[no-any-return]
+        context["refused"] = localised_message(exc, tpl.language(request))
+        return tpl.response(request, "mod/bans.html", context, status=exc.status)
     now = rt.now()
     context.update(
         {
@@ -55,7 +55,7 @@ async def _render(
             "lifted": query_int(request, "lifted"),
         }
     )
-    return templates.response(request, "mod/bans.html", context, status=status)  # type: ignore[no-any-return]
+    return tpl.response(request, "mod/bans.html", context, status=status)
 
 
 @requires(Role.MODERATOR)
@@ -102,7 +102,7 @@ async def _invalid(
     form: dict[str, str],
     exc: Invalid,
 ) -> Response:
-    message = localised_message(exc, request.app.state.templates.language(request))
+    message = localised_message(exc, templates(request).language(request))
     return await _render(request, moderator, comment_id, form, message, exc.status)
 
 

@@ -16,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from parvis.domain.feed import FeedEntry
 from parvis.services import feeds
-from parvis.store.feeds import FeedEntry
 from parvis.web.api.comments import required_uri
 from parvis.web.http import runtime
 

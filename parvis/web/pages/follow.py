@@ -14,7 +14,15 @@ from parvis.errors import Forbidden, Invalid, ParvisError
 from parvis.services import subscriptions
 from parvis.web.api.schemas import SubscriptionIn, SubscriptionOut
 from parvis.web.csrf import check_reader_form
-from parvis.web.http import client_address, first, json_response, read_form, read_json, runtime
+from parvis.web.http import (
+    client_address,
+    first,
+    json_response,
+    read_form,
+    read_json,
+    runtime,
+    templates,
+)
 
 
 def _back(uri: str, state: str) -> Response:
@@ -37,7 +45,7 @@ async def follow_form(request: Request) -> Response:
             uri,
             first(form, "email"),
             first(form, "mode") or None,
-            first(form, "lang") or request.app.state.templates.language(request),
+            first(form, "lang") or templates(request).language(request),
             client_address(request),
             first(form, "page") or request.headers.get("referer"),
         )
@@ -58,7 +66,7 @@ async def follow_api(request: Request) -> Response:
         body.uri,
         body.email,
         body.mode,
-        body.lang or request.app.state.templates.language(request),
+        body.lang or templates(request).language(request),
         client_address(request),
         body.page or request.headers.get("referer"),
     )
@@ -78,7 +86,7 @@ async def confirm_page(request: Request) -> Response:
     rt = runtime(request)
     token = _token(request)
     await run_in_threadpool(subscriptions.read_confirmation, rt, token)
-    return request.app.state.templates.response(
+    return templates(request).response(
         request, "follow_confirm.html", {"token": token, "done": False, "thread": None}
     )
 
@@ -87,7 +95,7 @@ async def confirm(request: Request) -> Response:
     rt = runtime(request)
     form = await read_form(request)
     done = await run_in_threadpool(subscriptions.confirm, rt, _token(request, form))
-    return request.app.state.templates.response(
+    return templates(request).response(
         request,
         "follow_confirm.html",
         {"token": "", "done": True, "thread": done.thread, "back": done.back},
@@ -98,7 +106,7 @@ async def unsubscribe_page(request: Request) -> Response:
     rt = runtime(request)
     token = _token(request)
     await run_in_threadpool(subscriptions.read_unsubscribe, rt, token)
-    return request.app.state.templates.response(
+    return templates(request).response(
         request, "follow_unsubscribe.html", {"token": token, "done": False, "thread": None}
     )
 
@@ -110,7 +118,7 @@ async def unsubscribe(request: Request) -> Response:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     form = await read_form(request) if ctype == "application/x-www-form-urlencoded" else {}
     done = await run_in_threadpool(subscriptions.unsubscribe, rt, _token(request, form))
-    return request.app.state.templates.response(
+    return templates(request).response(
         request,
         "follow_unsubscribe.html",
         {"token": "", "done": True, "thread": done.thread, "scope": done.scope.value},

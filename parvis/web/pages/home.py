@@ -10,19 +10,19 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from parvis.services import reading
-from parvis.web.http import json_response, runtime
+from parvis.web.http import json_response, runtime, templates
 
 _WIDGET = resources.files("parvis.web").joinpath("static", "embed.js")
 
 
 async def home(request: Request) -> Response:
     latest = await run_in_threadpool(reading.latest_threads, runtime(request))
-    return request.app.state.templates.response(request, "home.html", {"latest": latest})
+    return templates(request).response(request, "home.html", {"latest": latest})
 
 
 async def healthz(request: Request) -> Response:
     try:
-        ok = await run_in_threadpool(runtime(request).db.ping)
+        ok = await run_in_threadpool(runtime(request).ping)
     except Exception:  # the store does not answer: that is what this route reports
         ok = False
     return json_response({"status": "ok" if ok else "unavailable"}, status=200 if ok else 503)

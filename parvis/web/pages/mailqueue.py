@@ -8,20 +8,19 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from parvis.domain.moderator import AlertKind, Moderator, Role
 from parvis.errors import ParvisError
 from parvis.services import mailqueue
-from parvis.store.alerts import AlertKind
-from parvis.store.moderators import Moderator, Role
 from parvis.web.auth import check_csrf, csrf_token, require_admin, require_moderator, requires
 from parvis.web.errors import localised_message
-from parvis.web.http import first, query_int, read_form, runtime
+from parvis.web.http import first, query_int, read_form, runtime, templates
 
 
 @requires(Role.ADMIN)
 async def outbox_page(request: Request) -> Response:
     moderator = await require_admin(request)
     counts, dead = await run_in_threadpool(mailqueue.overview, runtime(request), moderator)
-    response: Response = request.app.state.templates.response(
+    response: Response = templates(request).response(
         request,
         "mod/outbox.html",
         {
@@ -62,7 +61,7 @@ def _alerts(
     status: int = 200,
 ) -> Response:
     rt = runtime(request)
-    response: Response = request.app.state.templates.response(
+    response: Response = templates(request).response(
         request,
         "mod/alerts.html",
         {
@@ -92,7 +91,7 @@ async def save_alerts(request: Request) -> Response:
             mailqueue.set_alert_prefs, runtime(request), moderator.id, email, kinds
         )
     except ParvisError as exc:
-        message = localised_message(exc, request.app.state.templates.language(request))
+        message = localised_message(exc, templates(request).language(request))
         return _alerts(request, moderator, email, kinds, message, False, exc.status)
     return _alerts(request, moderator, prefs.email or "", prefs.kinds, None, saved=True)
 

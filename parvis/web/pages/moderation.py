@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -10,11 +9,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from parvis.domain.moderator import Role
+from parvis.domain.queue import QueueFilter, QueueOrder
 from parvis.errors import Invalid, ParvisError
 from parvis.services import accounts, moderating
 from parvis.services.limits import enforce_rate_limit
-from parvis.store.comments import QueueFilter, QueueOrder
-from parvis.store.moderators import Role
 from parvis.web.auth import (
     SESSION_COOKIE,
     check_csrf,
@@ -23,7 +22,15 @@ from parvis.web.auth import (
     requires,
 )
 from parvis.web.errors import localised_message
-from parvis.web.http import client_address, first, json_response, query_int, read_form, runtime
+from parvis.web.http import (
+    client_address,
+    first,
+    json_response,
+    query_int,
+    read_form,
+    runtime,
+    templates,
+)
 
 LOGIN_ATTEMPTS = 10  # per client and name, per 10 minutes
 HEX = frozenset("0123456789abcdef")
@@ -34,7 +41,7 @@ async def _form(request: Request) -> dict[str, list[str]]:
 
 
 async def login_page(request: Request) -> Response:
-    return request.app.state.templates.response(
+    return templates(request).response(
         request,
         "mod/login.html",
         {"error": None, "name": "", "next": _safe_next(request.query_params.get("next"))},
@@ -51,7 +58,7 @@ def _safe_next(value: str | None) -> str:
 
 async def login(request: Request) -> Response:
     rt = runtime(request)
-    templates = request.app.state.templates
+    tpl = templates(request)
     form = await _form(request)
     name, password = first(form, "name"), first(form, "password")
     next_url = _safe_next(first(form, "next"))
@@ -60,8 +67,8 @@ async def login(request: Request) -> Response:
         await run_in_threadpool(enforce_rate_limit, rt, key, LOGIN_ATTEMPTS, 600)
         moderator = await run_in_threadpool(accounts.authenticate, rt, name, password)
     except ParvisError as exc:
-        message = localised_message(exc, templates.language(request))
-        return templates.response(
+        message = localised_message(exc, tpl.language(request))
+        return tpl.response(
             request,
             "mod/login.html",
             {"error": message, "name": name, "next": next_url},
@@ -99,7 +106,7 @@ async def queue_page(request: Request) -> Response:
     items, total = await run_in_threadpool(moderating.queue, rt, 50, offset, order, where)
     batch_id = _batch_id(request.query_params.get("batch"))
     batch = await run_in_threadpool(moderating.batch, rt, moderator, batch_id) if batch_id else None
-    return request.app.state.templates.response(
+    return templates(request).response(
         request,
         "mod/queue.html",
         {
@@ -125,30 +132,25 @@ async def queue_page(request: Request) -> Response:
 
 
 def _queue_filter(request: Request) -> tuple[QueueFilter, dict[str, str]]:
-    """The queue's filters from the query string; unknown values are ignored."""
-    rt = runtime(request)
+    """The queue's filters from the query string, and the parameters that keep them."""
     params = request.query_params
-    rule = params.get("rule") or None
-    if rule not in (None, "none", *(r.id for r in rt.charter.rules)):
-        rule = None
-    thread_id = query_int(request, "thread")
-    author = (params.get("author") or "").strip() or None
     hours = query_int(request, "older")
-    older_than = rt.now() - timedelta(hours=hours) if hours and hours > 0 else None
-    reported = params.get("reported") == "1"
-    kept = {
-        "rule": rule,
-        "thread": thread_id,
-        "author": author,
-        "older": hours if older_than else None,
-        "reported": 1 if reported else None,
-    }
-    return (
-        QueueFilter(
-            rule=rule, thread_id=thread_id, author=author, older_than=older_than, reported=reported
-        ),
-        {k: str(v) for k, v in kept.items() if v},
+    where = moderating.queue_filter(
+        runtime(request),
+        rule=params.get("rule"),
+        thread_id=query_int(request, "thread"),
+        author=params.get("author"),
+        older_hours=hours,
+        reported=params.get("reported") == "1",
     )
+    kept = {
+        "rule": where.rule,
+        "thread": where.thread_id,
+        "author": where.author,
+        "older": hours if where.older_than else None,
+        "reported": 1 if where.reported else None,
+    }
+    return where, {k: str(v) for k, v in kept.items() if v}
 
 
 @requires(Role.MODERATOR)
@@ -156,7 +158,7 @@ async def unflagged_page(request: Request) -> Response:
     """What "approve every comment with no flag" would publish, to read and confirm."""
     moderator = await require_moderator(request)
     items, total = await run_in_threadpool(moderating.unflagged, runtime(request))
-    return request.app.state.templates.response(  # type: ignore[no-any-return]
+    return templates(request).response(
         request,
         "mod/approve_unflagged.html",
         {

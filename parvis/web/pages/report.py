@@ -17,7 +17,7 @@ from parvis.web.api.comments import required_uri
 from parvis.web.api.reports import reader_id, set_reader_cookie
 from parvis.web.csrf import CSRF_COOKIE, check_reader_form, reader_cookie
 from parvis.web.errors import localised_message
-from parvis.web.http import client_address, query_int, read_form, runtime
+from parvis.web.http import client_address, query_int, read_form, runtime, templates
 
 
 def _comment_id(value: str | None) -> int | None:
@@ -48,7 +48,7 @@ async def _render(
         "csrf": rt.tokens.csrf(cookie),
         "max_note": reporting.MAX_NOTE,
     }
-    response = request.app.state.templates.response(request, "report.html", context, status=status)
+    response = templates(request).response(request, "report.html", context, status=status)
     if fresh:
         response.set_cookie(
             CSRF_COOKIE,
@@ -82,7 +82,7 @@ async def report_form(request: Request) -> Response:
     try:
         await run_in_threadpool(reporting.report, rt, data, reader, client_address(request))
     except (Invalid, RateLimited) as exc:
-        message = localised_message(exc, request.app.state.templates.language(request))
+        message = localised_message(exc, templates(request).language(request))
         return await _render(request, uri, comment_id, form=form, error=message, status=exc.status)
     query = {"uri": uri, "thanks": 1, **({"comment": comment_id} if comment_id else {})}
     response = RedirectResponse(f"/report?{urlencode(query)}", status_code=303)

@@ -7,10 +7,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from parvis.domain.moderator import Role
 from parvis.services import reporting
-from parvis.store.moderators import Role
 from parvis.web.auth import check_csrf, csrf_token, require_moderator, requires
-from parvis.web.http import first, query_int, read_form, runtime
+from parvis.web.http import first, query_int, read_form, runtime, templates
 
 PAGE = 50
 
@@ -20,7 +20,7 @@ async def reports_page(request: Request) -> Response:
     moderator = await require_moderator(request)
     offset = max(0, query_int(request, "offset", 0) or 0)
     items, total = await run_in_threadpool(reporting.queue, runtime(request), PAGE, offset)
-    response: Response = request.app.state.templates.response(
+    response: Response = templates(request).response(
         request,
         "mod/reports.html",
         {

@@ -8,11 +8,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from parvis.domain.moderator import Role
 from parvis.services import statistics
-from parvis.store.moderators import Role
 from parvis.web import charts
 from parvis.web.auth import csrf_token, require_moderator, requires
-from parvis.web.http import json_response, runtime
+from parvis.web.http import json_response, runtime, templates
 
 WINDOWS = (7, 30, 90, 365)
 
@@ -26,14 +26,14 @@ async def _figures(request: Request) -> statistics.Statistics:
 async def stats_page(request: Request) -> Response:
     moderator = await require_moderator(request)
     s = await _figures(request)
-    templates = request.app.state.templates
-    lang = templates.language(request)
+    tpl = templates(request)
+    lang = tpl.language(request)
 
     def _(message: str) -> str:
-        return templates.gettext(lang, message)  # type: ignore[no-any-return]
+        return tpl.gettext(lang, message)
 
     days = [d.day.strftime("%d/%m") for d in s.comments]
-    label = templates.labels(lang)
+    label = tpl.labels(lang)
     figures = {
         "comments": charts.bars(
             "chart-comments", _("Comments per day"), days, [d.value for d in s.comments]
@@ -60,7 +60,7 @@ async def stats_page(request: Request) -> Response:
             [("approved", _("approved")), ("rejected", _("rejected"))],
         ),
     }
-    return templates.response(  # type: ignore[no-any-return]
+    return tpl.response(
         request,
         "mod/stats.html",
         {

@@ -18,7 +18,7 @@ from parvis.web.api.comments import EDIT_COOKIE, required_uri, set_edit_cookie
 from parvis.web.csrf import CSRF_COOKIE, check_reader_form, reader_cookie
 from parvis.web.errors import localised_message
 from parvis.web.highlight import highlight
-from parvis.web.http import client_address, query_int, read_form, runtime
+from parvis.web.http import client_address, query_int, read_form, runtime, templates
 
 
 async def thread_page(request: Request) -> Response:
@@ -35,7 +35,7 @@ async def _render(
     checked: Verdict | None = None,
 ) -> Response:
     rt = runtime(request)
-    templates = request.app.state.templates
+    tpl = templates(request)
     uri = uri or required_uri(request)
     before = request.query_params.get("before") or None
     # The first page shows `page_size` comments; "show earlier comments" adds a page at a time.
@@ -75,7 +75,7 @@ async def _render(
         if checked
         else None,
     }
-    response = templates.response(request, name, context, status=status)
+    response = tpl.response(request, name, context, status=status)
     if fresh:
         response.set_cookie(
             CSRF_COOKIE,
@@ -120,7 +120,7 @@ async def edit_form(request: Request) -> Response:
             posting.edit_comment, rt, comment_id, token, form.get("text", "")
         )
     except Invalid as exc:
-        message = localised_message(exc, request.app.state.templates.language(request))
+        message = localised_message(exc, templates(request).language(request))
         return await _render(request, form={}, errors={}, status=exc.status, uri=uri, error=message)
     query = urlencode({"uri": uri, "posted": comment.id, "status": comment.status.value})
     return RedirectResponse(f"/thread?{query}#parvis-notice", status_code=303)
@@ -141,7 +141,7 @@ async def _refused(request: Request, form: dict[str, str], uri: str, exc: Parvis
     that is not about the input (a forged form) keeps its own error page."""
     if isinstance(exc, Forbidden):
         raise exc
-    message = localised_message(exc, request.app.state.templates.language(request))
+    message = localised_message(exc, templates(request).language(request))
     return await _render(
         request,
         form=form,

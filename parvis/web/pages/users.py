@@ -7,12 +7,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from parvis.domain.moderator import Moderator, Role
 from parvis.errors import ParvisError
 from parvis.services import accounts
-from parvis.store.moderators import Moderator, Role
 from parvis.web.auth import check_csrf, csrf_token, require_admin, requires
 from parvis.web.errors import localised_message
-from parvis.web.http import first, read_form, runtime
+from parvis.web.http import first, read_form, runtime, templates
 
 
 async def _render(
@@ -24,7 +24,7 @@ async def _render(
     status: int = 200,
 ) -> Response:
     team = await run_in_threadpool(accounts.list_moderators, runtime(request))
-    return request.app.state.templates.response(  # type: ignore[no-any-return]
+    return templates(request).response(
         request,
         "mod/users.html",
         {
@@ -71,7 +71,7 @@ async def change_user(request: Request) -> Response:
         else:
             return await _render(request, admin, status=400)
     except ParvisError as exc:
-        message = localised_message(exc, request.app.state.templates.language(request))
+        message = localised_message(exc, templates(request).language(request))
         return await _render(
             request, admin, error=message, name=first(form, "name"), status=exc.status
         )

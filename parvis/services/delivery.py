@@ -1,4 +1,4 @@
-"""The outbox worker: claim a batch under a lease, send, mark each mail sent at once.
+"""Delivering the outbox: claim a batch under a lease, send, mark each mail sent at once.
 
 At-least-once, and at most one mail twice per crash: a mail is marked sent in its own
 transaction right after the SMTP server accepted it, so only the mail in flight when a
@@ -18,16 +18,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from sqlalchemy import Connection
 
 from parvis.config import Settings
+from parvis.domain.mail import Mail
 from parvis.notify.mail import build_message, message_id
 from parvis.notify.smtp import SendError, SmtpSender
 from parvis.store import outbox
 from parvis.store.db import Database
-from parvis.store.outbox import Mail
 
 log = logging.getLogger(__name__)
 
@@ -203,34 +202,3 @@ class Worker:
 
     def stop(self) -> None:
         self.stop_event.set()
-
-
-class Loop(Protocol):
-    name: str
-
-    def run(self) -> object: ...
-
-    def stop(self) -> None: ...
-
-
-class BackgroundWorker:
-    """An in-process worker under `parvis serve` (the outbox's, the moderation queue's):
-    the same loop as the separate process, in a daemon thread."""
-
-    def __init__(self, worker: Loop, what: str = "mail") -> None:
-        self.worker = worker
-        self.what = what
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(
-            target=self.worker.run, name=f"parvis-{self.what}-worker", daemon=True
-        )
-        self._thread.start()
-        log.info("in-process %s worker %s started", self.what, self.worker.name)
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self.worker.stop()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None

@@ -14,7 +14,7 @@ import random
 import re
 from collections.abc import Callable
 
-from parvis.moderation.data.vocabulary import (
+from parvis_train.vocabulary import (
     ADVERBS,
     BAN,
     CITIES,

@@ -1,4 +1,4 @@
-"""Moderation quality on held-out data: `make eval` (python -m parvis.moderation.evaluation).
+"""Moderation quality on held-out data: `make eval` (python -m parvis_train.evaluation).
 
 Writes var/eval/report.md and var/eval/pr_curves.png and prints `METRIC name=value`
 lines. Content rules are measured on the test split of `training.py` (never trained
@@ -21,13 +21,13 @@ from pathlib import Path
 import numpy as np
 
 from parvis.domain.verdict import CheckContext
-from parvis.moderation import classifier, noise, training
+from parvis.moderation import classifier
 from parvis.moderation.checks.base import Check
 from parvis.moderation.checks.insult import InsultCheck
 from parvis.moderation.checks.legal import LegalCheck
 from parvis.moderation.checks.violence import ViolenceCheck
 from parvis.moderation.classifier import HEADS
-from parvis.moderation.data import functional
+from parvis_train import functional, noise, training
 
 OUT = training.REPO / "var" / "eval"
 SEED = 7
@@ -174,7 +174,7 @@ def content_cost(texts: list[str]) -> float:
 
 
 def functional_section(checks: dict[str, Check], metrics: dict[str, float]) -> list[str]:
-    """Pass rate of the hand-written probes (data/functional.py), by behaviour."""
+    """Pass rate of the hand-written probes (functional.py), by behaviour."""
     ctx = CheckContext()
     lines = ["## Functional probes (hand-written development cases)", ""]
     lines += ["| behaviour | cases | passed | failures |", "|---|---|---|---|"]
@@ -238,7 +238,7 @@ def run(progress: Callable[[str], None] = lambda s: None) -> tuple[dict[str, flo
         "| rule | subset | n | positives | precision | recall | F1 | ROC AUC |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    subsets = {
+    subsets: dict[str, Callable[[training.Row], bool]] = {
         "all": lambda r: True,
         "real": lambda r: r.source != "synthetic",
         "synthetic": lambda r: r.source == "synthetic",

@@ -46,7 +46,7 @@ def pick_language(
 ) -> str:
     """An explicit ?lang= wins; then the first supported language of Accept-Language."""
     if requested in LANGUAGES:
-        return requested  # type: ignore[return-value]
+        return requested
     for part in (accept or "").split(","):
         code = part.split(";")[0].strip().lower()[:2]
         if code in LANGUAGES:

@@ -1,8 +1,8 @@
-"""Train the content classifier: `make model` (python -m parvis.moderation.training).
+"""Train the content classifier: `make model` (python -m parvis_train.training).
 
 Reads the labelled sets of `../shared/data` (env PARVIS_DATA_DIR), adds the generated
-cases of `data/synthetic.py`, rebuilds `data/lexicon.json`, and writes
-`models/content.npz`. The split is fixed (a hash of each row's id): 70 % train,
+cases of `synthetic.py`, rebuilds `parvis/moderation/data/lexicon.json`, and writes
+`parvis/moderation/models/content.npz`. The split is fixed (a hash of each row's id): 70 % train,
 10 % validation (decision thresholds), 20 % test, which only `evaluation.py` reads.
 """
 
@@ -14,19 +14,21 @@ import os
 import time
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from parvis.moderation import classifier, lexicon
+from parvis.moderation import classifier
+from parvis.moderation import lexicon as shipped_lexicon
 from parvis.moderation.classifier import HEADS, Model
-from parvis.moderation.data import synthetic
+from parvis_train import lexicon, synthetic
 
 SEED = 20240611
-REPO = Path(__file__).resolve().parents[2]
-PACKAGE = Path(__file__).resolve().parent
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "parvis" / "moderation"
 
 
 def data_dir() -> Path:
@@ -47,7 +49,7 @@ class Row:
         return "test" if h < 2 else "val" if h == 2 else "train"
 
 
-def _jsonl(path: Path) -> Iterator[dict]:
+def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
     with path.open(encoding="utf-8") as f:
         for line in f:
             if line.strip():
@@ -94,7 +96,7 @@ def split_rows(rows: list[Row]) -> dict[str, list[Row]]:
 Feats = tuple[set[str], np.ndarray, set[str]]
 
 
-def _matrix(feats: list[Feats], vocab: dict[str, int]):  # noqa: ANN202
+def _matrix(feats: list[Feats], vocab: dict[str, int]) -> Any:  # a scipy.sparse.csr_matrix
     """Columns: the hashed char buckets, then the word features and flags of `vocab`."""
     from scipy.sparse import csr_matrix
 
@@ -132,7 +134,9 @@ def best_threshold(y: np.ndarray, p: np.ndarray) -> float:
     return best
 
 
-def train(rows: list[Row], c: float = 8.0, min_df: int = 2, log=print) -> Model:  # noqa: ANN001
+def train(
+    rows: list[Row], c: float = 8.0, min_df: int = 2, log: Callable[[str], None] = print
+) -> Model:
     from sklearn.linear_model import LogisticRegression
 
     parts = split_rows(rows)
@@ -190,9 +194,9 @@ def train(rows: list[Row], c: float = 8.0, min_df: int = 2, log=print) -> Model:
 def main() -> None:
     root = data_dir()
     print(f"data: {root}")
-    out_lex = PACKAGE / "data" / lexicon.LEXICON_FILE
+    out_lex = PACKAGE / "data" / shipped_lexicon.LEXICON_FILE
     cats = lexicon.build_lexicon(root, out_lex)
-    lexicon.get_lexicon.cache_clear()
+    shipped_lexicon.get_lexicon.cache_clear()
     print(f"lexicon: {len(cats)} entries -> {out_lex.relative_to(REPO)}")
     rows = load_rows(root)
     counts = Counter((r.source, r.split) for r in rows)
