@@ -4,8 +4,8 @@ themselves come out in the page's language, what a person wrote comes out as wri
 from __future__ import annotations
 
 import pytest
-from parvis.infra.i18n import translations
 
+from parvis.infra.i18n import translations
 from parvis.moderation.charter import load_charter
 from parvis.web.labels import ACTIONS, Labels
 
