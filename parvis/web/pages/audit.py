@@ -87,7 +87,7 @@ async def audit_csv(request: Request) -> Response:
     rt = runtime(request)
     tpl = templates(request)
     lang = tpl.language(request)
-    automatic = tpl.gettext(lang, "automatic")
+    label = tpl.labels(lang)
     where = await _filter(request, _params(request))
     delimiter = ";" if request.query_params.get("sep") == "semicolon" else ","
     header = [
@@ -121,7 +121,7 @@ async def audit_csv(request: Request) -> Response:
                 [
                     e.id,
                     e.at.isoformat(),
-                    e.moderator or automatic,
+                    label.who(e.moderator, e.action),
                     e.action,
                     e.rule,
                     e.note,

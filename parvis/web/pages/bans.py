@@ -67,6 +67,7 @@ async def bans_page(request: Request) -> Response:
 @requires(Role.MODERATOR)
 async def add_ban(request: Request) -> Response:
     moderator = await require_moderator(request)
+    bans.require_ban_right(runtime(request), moderator)
     raw = await read_form(request)
     check_csrf(request, raw)
     form = {k: v[0] for k, v in raw.items()}
@@ -109,6 +110,7 @@ async def _invalid(
 @requires(Role.MODERATOR)
 async def lift_ban(request: Request) -> Response:
     moderator = await require_moderator(request)
+    bans.require_ban_right(runtime(request), moderator)
     form = await read_form(request)
     check_csrf(request, form)
     ban_id = first(form, "id")
