@@ -205,16 +205,7 @@ def undo(rt: Runtime, moderator: Moderator, comment_id: int) -> Comment:
             or comment.status != _TARGET[Action(last.action)]
         ):
             raise Conflict("this decision can no longer be undone", code="undo_expired")
-        comments.set_status(conn, comment_id, CommentStatus.PENDING, now, decided=False)
-        audit.record(
-            conn,
-            at=now,
-            action="undo",
-            moderator_id=moderator.id,
-            comment_id=comment_id,
-            thread_id=comment.thread_id,
-            note=last.action,
-        )
+        _back_to_queue(conn, now, moderator, comment_id, comment.thread_id, last.action)
         updated = comments.get(conn, comment_id)
     assert updated is not None
     return updated
@@ -284,18 +275,31 @@ def undo_batch(rt: Runtime, moderator: Moderator, batch_id: str) -> int:
             raise Conflict("this batch can no longer be taken back", code="undo_expired")
         undoable = _undoable(conn, done, batch_id)
         for d in undoable:
-            comments.set_status(conn, d.comment_id, CommentStatus.PENDING, now, decided=False)
-            audit.record(
-                conn,
-                at=now,
-                action="undo",
-                moderator_id=moderator.id,
-                comment_id=d.comment_id,
-                thread_id=d.thread_id,
-                note=Action.APPROVE.value,
-                batch=batch_id,
-            )
+            _back_to_queue(conn, now, moderator, d.comment_id, d.thread_id, "approve", batch_id)
     return len(undoable)
+
+
+def _back_to_queue(
+    conn: Connection,
+    now: datetime,
+    moderator: Moderator,
+    comment_id: int,
+    thread_id: int | None,
+    took_back: str,
+    batch: str | None = None,
+) -> None:
+    """An undone decision: the comment waits again, and the log says what was taken back."""
+    comments.set_status(conn, comment_id, CommentStatus.PENDING, now, decided=False)
+    audit.record(
+        conn,
+        at=now,
+        action="undo",
+        moderator_id=moderator.id,
+        comment_id=comment_id,
+        thread_id=thread_id,
+        note=took_back,
+        batch=batch,
+    )
 
 
 def _undoable(
