@@ -3,8 +3,10 @@
 Writes var/eval/report.md and var/eval/pr_curves.png and prints `METRIC name=value`
 lines. Content rules are measured on the test split of `training.py` (never trained
 on, nor used for thresholds); `language` on UD sentences grouped into comment-sized
-texts, clean and with mistakes from `noise.py`; then the auto-approvable share of a
-realistic mix and the engine's throughput on one and two processes.
+texts, clean and with mistakes from `noise.py`; the hand-written French functional suite
+(`functional.py`) by phenomenon, every failure in var/eval/functional.md; then the
+auto-approvable share of a realistic mix and the engine's throughput on one and two
+processes.
 """
 
 from __future__ import annotations
@@ -173,27 +175,13 @@ def content_cost(texts: list[str]) -> float:
     return (time.process_time() - t0) * 1000 / len(texts)
 
 
-def functional_section(checks: dict[str, Check], metrics: dict[str, float]) -> list[str]:
-    """Pass rate of the hand-written probes (functional.py), by behaviour."""
-    ctx = CheckContext()
-    lines = ["## Functional probes (hand-written development cases)", ""]
-    lines += ["| behaviour | cases | passed | failures |", "|---|---|---|---|"]
-    total = passed = 0
-    for behaviour, probes in functional.PROBES.items():
-        ok, failures = 0, []
-        for text, *expected in probes:
-            got = [checks[h].check(text, ctx).score >= THRESHOLD for h in HEADS]
-            wrong = [
-                h for h, e, g in zip(HEADS, expected, got, strict=True) if e is not None and e != g
-            ]
-            ok += not wrong
-            if wrong:
-                failures.append(f"{text} ({', '.join(wrong)})")
-        total += len(probes)
-        passed += ok
-        lines.append(f"| {behaviour} | {len(probes)} | {ok} | {'; '.join(failures)} |")
-    metrics["functional_pass_rate"] = passed / total
-    return [*lines, "", f"Passed {passed} of {total}.", ""]
+def functional_section(metrics: dict[str, float]) -> list[str]:
+    """The French functional suite (functional.py) through the whole engine: the rate per
+    phenomenon and per split, and the worst failures."""
+    outcomes = functional.run(functional.load())
+    metrics.update(functional.metrics(outcomes))
+    functional.write_failures(outcomes, OUT / "functional.md")
+    return functional.report(outcomes)
 
 
 def _pr_plot(curves: dict[str, Scores], path: Path) -> None:
@@ -273,7 +261,8 @@ def run(progress: Callable[[str], None] = lambda s: None) -> tuple[dict[str, flo
     _pr_plot(curves, OUT / "pr_curves.png")
     lines += ["![precision-recall](pr_curves.png)", ""]
 
-    lines += functional_section(checks, metrics)
+    progress("functional suite")
+    lines += functional_section(metrics)
 
     progress("language")
     engine = get_engine()
@@ -346,7 +335,7 @@ def run(progress: Callable[[str], None] = lambda s: None) -> tuple[dict[str, flo
 def main() -> None:
     from rich.progress import Progress
 
-    steps = ["content rules", "language", "realistic mix", "throughput"]
+    steps = ["content rules", "functional suite", "language", "realistic mix", "throughput"]
     with Progress() as bar:
         task = bar.add_task("evaluation", total=len(steps))
         seen: list[str] = []

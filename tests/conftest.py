@@ -3,11 +3,14 @@ the runtime, an HTTP client on the real app."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 import msgspec
 import pytest
@@ -24,6 +27,7 @@ from parvis.web.app import create_app
 from tests import pg
 
 SECRET = "test-secret-not-for-production"
+T = TypeVar("T")
 
 
 def make_settings(db_url: str, **sections: dict[str, object]) -> Settings:
@@ -36,18 +40,41 @@ def make_settings(db_url: str, **sections: dict[str, object]) -> Settings:
     return load_settings(None, env={}, overrides=overrides)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`@pytest.mark.postgresql_only` tests run on PostgreSQL alone: their SQLite variant
+    is not collected, rather than skipped."""
+    keep, drop = [], []
+    for item in items:
+        params = getattr(item, "callspec", None)
+        sqlite = params is not None and params.params.get("db_url") == "sqlite"
+        (drop if sqlite and item.get_closest_marker("postgresql_only") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A test may be skipped only by a marker that says why (`skipif`); a skip from inside
+    a test or a fixture (a missing server, an earlier step that did not run) fails it."""
+    report: pytest.TestReport = yield
+    explained = item.get_closest_marker("skipif") or item.get_closest_marker("skip")
+    if report.skipped and not explained and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped without a marker that explains it: {report.longrepr}"
+    return report
+
+
 @pytest.fixture(scope="session")
-def pg_admin() -> Iterator[str | None]:
+def pg_admin() -> Iterator[str]:
     with pg.server() as (dsn, reason):
         if dsn is None:
-            print(f"\nPostgreSQL tests will be skipped: {reason}")
+            pytest.fail(f"no PostgreSQL for the tests: {reason}")
         yield dsn
 
 
 @pytest.fixture(scope="session")
-def pg_url(pg_admin: str | None) -> Iterator[str]:
-    if pg_admin is None:
-        pytest.skip("no PostgreSQL available (see the session header)")
+def pg_url(pg_admin: str) -> Iterator[str]:
     name = f"parvis_test_{os.getpid()}"
     url = pg.create_database(pg_admin, name)
     db = Database(url)
@@ -84,6 +111,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
     url: str = request.getfixturevalue("pg_url")
     _truncate(url)
     return url
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps an event
+    loop running in the main thread for the whole session."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class Clock:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -37,10 +38,45 @@ def test_bad_configuration_is_refused(tmp_path: Path, text: str) -> None:
         load_settings(path, env={})
 
 
-def test_every_setting_is_documented_in_the_readme() -> None:
-    readme = README.read_text("utf-8")
-    for section, values in msgspec.structs.asdict(Settings()).items():
-        for key in msgspec.structs.asdict(values):
-            assert re.search(rf"`{key}`", readme), (
-                f"[{section}] {key} is not documented in README.md"
-            )
+def documented_settings() -> dict[tuple[str, str], str]:
+    """README's configuration table: (section, key) -> the default it shows."""
+    rows: dict[tuple[str, str], str] = {}
+    section = ""
+    for line in README.read_text("utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not line.startswith("|") or len(cells) < 4:
+            continue
+        named = re.fullmatch(r"`\[(\w+)\]`", cells[0])
+        key = re.fullmatch(r"`(\w+)`", cells[1])
+        if named:
+            section = named.group(1)
+        if key and section and (named or not cells[0]):
+            rows[(section, key.group(1))] = cells[2].strip("`")
+    return rows
+
+
+def shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return json.dumps(value)
+    return str(value)
+
+
+def test_the_readme_documents_every_setting_with_its_default() -> None:
+    documented = documented_settings()
+    model = {
+        (section, key): value
+        for section, values in msgspec.structs.asdict(Settings()).items()
+        for key, value in msgspec.structs.asdict(values).items()
+    }
+    assert sorted(model.keys() - documented.keys()) == [], "settings missing from README.md"
+    assert sorted(documented.keys() - model.keys()) == [], "README.md documents unknown settings"
+    for where, value in model.items():
+        default = documented[where]
+        if default.startswith("("):  # "(generated)", "(built in)", "(empty)": no literal value
+            assert value in ("", []), f"{where}: README says {default}, the default is {value!r}"
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            assert float(default) == value, f"{where}: README says {default}, default {value}"
+        else:
+            assert default == shown(value), f"{where}: README says {default}, default {value!r}"

@@ -3,8 +3,8 @@ seconds in each server process."""
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
-import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 from parvis.infra import memory
 from parvis.services.runtime import Runtime
 from parvis.web import app as web_app
+from tests.conftest import run_async
 
 glibc = pytest.mark.skipif(
     getattr(memory._libc(), "malloc_trim", None) is None, reason="malloc_trim is glibc's"
@@ -46,17 +47,36 @@ def test_trim_returns_freed_blocks_to_the_system() -> None:
     assert before - after > 30  # of the 64 MB freed
 
 
-def test_each_server_process_trims_its_heap_periodically(
+def test_the_trimming_loop_trims_after_each_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    trims: list[int] = []
+    waits: list[float] = []
+    monkeypatch.setattr(memory, "trim", lambda: trims.append(len(waits)))
+
+    async def wait(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) > 3:
+            raise asyncio.CancelledError
+
+    with pytest.raises(asyncio.CancelledError):
+        run_async(web_app._trim_periodically(wait))
+    assert waits == [web_app.TRIM_EVERY] * 4
+    assert trims == [1, 2, 3]  # one trim after each wait, none before the first
+
+
+def test_each_server_process_trims_while_it_runs_and_stops_with_it(
     rt: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    trims: list[float] = []
-    monkeypatch.setattr(web_app, "TRIM_EVERY", 0.01)
-    monkeypatch.setattr(memory, "trim", lambda: trims.append(time.monotonic()))
-    with TestClient(web_app.create_app(rt)):
-        deadline = time.monotonic() + 5
-        while len(trims) < 3 and time.monotonic() < deadline:
-            time.sleep(0.01)
-    assert len(trims) >= 3
-    stopped = len(trims)
-    time.sleep(0.05)
-    assert len(trims) == stopped  # the task ends with the app
+    events: list[str] = []
+
+    async def trimming(wait: object = None) -> None:
+        events.append("started")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            events.append("stopped")
+
+    monkeypatch.setattr(web_app, "_trim_periodically", trimming)
+    with TestClient(web_app.create_app(rt)) as client:
+        client.get("/healthz")
+        assert events == ["started"]
+    assert events == ["started", "stopped"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +31,7 @@ class Runtime:
     charter: Charter
     moderate: Moderate | None = None  # the moderation engine; None in tests of the bare server
     clock: Callable[[], datetime] = field(default=_now)
+    ticks: Callable[[], float] = field(default=time.monotonic)  # for durations: cache expiry
 
     @cached_property
     def tokens(self) -> Tokens:

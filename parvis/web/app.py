@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from starlette.applications import Starlette
@@ -96,9 +96,11 @@ def _lifespan(rt: Runtime) -> Callable[[Starlette], AbstractAsyncContextManager[
     return lifespan
 
 
-async def _trim_periodically() -> None:
+async def _trim_periodically(
+    wait: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> None:
     while True:
-        await asyncio.sleep(TRIM_EVERY)
+        await wait(TRIM_EVERY)
         await run_in_threadpool(memory.trim)
 
 
@@ -127,7 +129,9 @@ def create_app(rt: Runtime) -> Starlette:
         Mount("/static", StaticFiles(packages=[("parvis.web", "static")]), name="static"),
     ]
     middleware = [
-        Middleware(ReadCache, seconds=rt.settings.server.read_cache_seconds),  # outermost
+        Middleware(  # outermost
+            ReadCache, seconds=rt.settings.server.read_cache_seconds, clock=rt.ticks
+        ),
         Middleware(SecurityHeaders),
         Middleware(
             CORSMiddleware,

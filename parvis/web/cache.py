@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -47,9 +48,12 @@ class _Entry:
 
 
 class ReadCache:
-    def __init__(self, app: ASGIApp, seconds: float) -> None:
+    def __init__(
+        self, app: ASGIApp, seconds: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.app = app
         self.seconds = seconds
+        self.clock = clock  # seconds, for expiry only
         self._entries: dict[bytes, _Entry] = {}
         self._bytes = 0  # the bodies held
         self._generation = 0  # moves on every clear
@@ -70,7 +74,7 @@ class ReadCache:
             await self.app(scope, receive, send)
             return
         key = b"%s?%s\n%s" % (scope["path"].encode(), scope["query_string"], _origin(scope))
-        now = time.monotonic()
+        now = self.clock()
         entry = self._entries.get(key)
         if entry is not None and entry.expires > now:
             await self._serve(scope, send, entry, now)

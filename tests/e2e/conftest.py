@@ -5,6 +5,7 @@ widget, and a headless Chromium (Debian's, driven by Playwright)."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -14,7 +15,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -40,17 +41,56 @@ CHROMIUM_ARGS = [
 
 @dataclass
 class Servers:
+    """The shared server. Each test makes the comments and reports it needs (`post`,
+    `decide`), so that none depends on another having run before it."""
+
     base: str  # the Parvis server, e.g. http://127.0.0.1:40123
     host: str  # the publisher's page that embeds the widget
+    token: str = ""  # the moderator's API token
     uri: str = DEMO_URI
     moderator: tuple[str, str] = MODERATOR
     admin: tuple[str, str] = ADMIN
-    shared: dict[str, Any] = field(default_factory=dict)  # what one step leaves for the next
 
     def thread_url(self, **params: str) -> str:
         from urllib.parse import urlencode
 
         return f"{self.base}/thread?" + urlencode({"uri": self.uri, **params})
+
+    def api(self, path: str, body: dict[str, Any], token: str | None = None) -> Any:
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(
+            self.base + path, data=json.dumps(body).encode(), method="POST", headers=headers
+        )
+        with urllib.request.urlopen(request) as res:
+            return json.loads(res.read() or b"null")
+
+    def post(
+        self,
+        text: str,
+        author: str = "Lecteur de test",
+        parent: int | None = None,
+        uri: str | None = None,
+        title: str | None = None,
+    ) -> int:
+        """A comment posted through the API, as a reader would; pending in pre-moderation."""
+        body: dict[str, Any] = {"uri": uri or self.uri, "author": author, "text": text}
+        if parent is not None:
+            body["parent"] = parent
+        if title is not None:
+            body["title"] = title
+        return int(self.api("/api/v1/comments", body)["id"])
+
+    def published(self) -> list[int]:
+        """The article's published top-level comments, newest first."""
+        url = f"{self.base}/api/v1/comments?uri={self.uri}&limit=50"
+        with urllib.request.urlopen(url) as res:
+            return [int(c["id"]) for c in json.loads(res.read())["comments"]]
+
+    def decide(self, comment_id: int, action: str = "approve") -> None:
+        """The moderation API's decision, with the moderator's token."""
+        self.api(f"/api/v1/moderation/comments/{comment_id}", {"action": action}, self.token)
 
 
 def free_port() -> int:
@@ -225,14 +265,21 @@ def _parvis_for(work: Path, port: int, host: str) -> Iterator[Servers]:
         check=True,
         capture_output=True,
     )
+    token = subprocess.run(
+        [*cmd, "--config", str(config), "user", "token", MODERATOR[0]],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     with running_parvis(config, port, env, work / "serve.log"):
-        yield Servers(base=base, host=host)
+        yield Servers(base=base, host=host, token=token)
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+        pytest.fail(f"no Chromium at {CHROMIUM}: `make install` installs it")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -15,25 +15,11 @@ from tests.e2e.conftest import Servers
 pytestmark = pytest.mark.browser
 
 TROLL = "Troll du 92"
+DAY_URI = "/2025/11/25/journee-moderation"
 
 
 def post(servers: Servers, author: str, text: str) -> int:
-    body = json.dumps(
-        {
-            "uri": "/2025/11/25/journee-moderation",
-            "author": author,
-            "text": text,
-            "title": "Une journée de modération",
-        }
-    ).encode()
-    request = urllib.request.Request(
-        servers.base + "/api/v1/comments",
-        data=body,
-        method="POST",
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request) as res:
-        return int(json.loads(res.read())["id"])
+    return servers.post(text, author, uri=DAY_URI, title="Une journée de modération")
 
 
 def login(page: Any, servers: Servers, who: tuple[str, str]) -> None:

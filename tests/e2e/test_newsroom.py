@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -24,16 +23,8 @@ URI = "/2025/12/02/la-redaction-au-quotidien"
 PHONE = {"width": 390, "height": 844}
 
 
-def post(servers: Servers, author: str, text: str, uri: str = URI) -> int:
-    body = {"uri": uri, "author": author, "text": text, "title": "La rédaction au quotidien"}
-    request = urllib.request.Request(
-        servers.base + "/api/v1/comments",
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=20) as res:
-        return int(json.loads(res.read())["id"])
+def post(servers: Servers, author: str, text: str) -> int:
+    return servers.post(text, author=author, uri=URI, title="La rédaction au quotidien")
 
 
 def published(servers: Servers, uri: str = URI) -> int:

@@ -9,9 +9,7 @@ every kind the team makes) is set up once for the module through the pages thems
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -90,30 +88,15 @@ AXE_RUN = """async (tags) => (await axe.run(document, {runOnly: {type: "tag", va
     .join(" | "))"""
 
 
-def _request(servers: Servers, path: str, body: dict[str, Any]) -> Any:
-    req = urllib.request.Request(
-        servers.base + path,
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=20) as res:
-        return json.loads(res.read())
-
-
 @pytest.fixture(scope="module")
 def team(servers: Servers, browser: Any, signed_in: Any) -> Iterator[dict[str, Any]]:
     """An admin's session, and the comments, report, ban and decisions the pages show."""
-    post = {"uri": URI, "title": "Accessibilité de l’équipe"}
-    flagged = _request(
-        servers,
-        "/api/v1/comments",
-        {**post, "author": "Vindicatif", "text": "Espèce de connard, tu ne comprends rien."},
-    )["id"]
+    title = "Accessibilité de l’équipe"
+    flagged = servers.post(
+        "Espèce de connard, tu ne comprends rien.", "Vindicatif", uri=URI, title=title
+    )
     calm = [
-        _request(servers, "/api/v1/comments", {**post, "author": f"Lecteur {n}", "text": text})[
-            "id"
-        ]
+        servers.post(text, f"Lecteur {n}", uri=URI, title=title)
         for n, text in enumerate(
             (
                 "Merci pour cet article très clair sur les transports.",
@@ -131,9 +114,7 @@ def team(servers: Servers, browser: Any, signed_in: Any) -> Iterator[dict[str, A
         page.wait_for_timeout(200)
     # Decisions of every kind the audit log names: approve and undo, a ban with its note,
     # a lifted ban, a moderation mode, a reader's report on a published comment.
-    page.goto(servers.base + "/mod/queue?author=" + quote("Lecteur 0"))
-    page.click(f"#q{calm[0]} button.parvis-approve")
-    page.wait_for_selector(f"#q{calm[0]}", state="detached")
+    servers.decide(calm[0])
     page.goto(servers.base + f"/mod/bans?comment={flagged}")
     page.fill("form.parvis-ban-form input[name=reason]", "Insultes")
     page.click("form.parvis-ban-form button[type=submit]")
@@ -151,10 +132,8 @@ def team(servers: Servers, browser: Any, signed_in: Any) -> Iterator[dict[str, A
     row.locator("select[name=mode]").select_option("post")
     row.locator(".parvis-mode-form button").click()
     page.wait_for_load_state()
-    _request(
-        servers,
-        "/api/v1/reports",
-        {"uri": URI, "comment": calm[0], "reason": "other", "note": "Hors sujet"},
+    servers.api(
+        "/api/v1/reports", {"uri": URI, "comment": calm[0], "reason": "other", "note": "Hors sujet"}
     )
     ctx.close()
     yield {"state": state, "flagged": flagged, "calm": calm}

@@ -1,5 +1,5 @@
 """Importing in bulk: links, order of the reports, cleaning, and the initial load's
-all-or-nothing, on SQLite and PostgreSQL (tests/bench/test_import.py has the basics)."""
+all-or-nothing, on SQLite and PostgreSQL (tests/services/test_import_corpus.py has the basics)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from parvis.services.importing import ImportReport, import_comments
 from parvis.services.rendering import render_markdown
 from parvis.services.runtime import Runtime
 from parvis.store.schema import comments, threads
-from tests.bench.test_import import line as corpus_line
+from tests.services.test_import_corpus import line as corpus_line
 
 
 def line(id: int, uri: str = "/a", parent: int | None = None, **extra: Any) -> bytes:

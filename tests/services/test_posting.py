@@ -147,10 +147,18 @@ def test_rate_limit_per_client(rt: Runtime, clock: Clock) -> None:
 
 def test_a_moderator_token_is_not_rate_limited(rt: Runtime) -> None:
     limited = with_comments(rt, rate_limit=1)
-    for _ in range(3):
+    posted = [
         posting.post_comment(
             limited, CommentInput(uri="/a", author="A", text="Texte."), "10.0.0.1", trusted=True
         )
+        for _ in range(3)
+    ]
+    assert len({p.id for p in posted}) == 3
+    with pytest.raises(RateLimited):  # the same client without the token: refused
+        for _ in range(2):
+            posting.post_comment(
+                limited, CommentInput(uri="/a", author="A", text="Texte."), "10.0.0.1"
+            )
 
 
 def test_the_author_may_edit_within_the_window(rt: Runtime, clock: Clock) -> None:

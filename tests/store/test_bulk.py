@@ -111,9 +111,8 @@ def test_an_initial_load_drops_the_indexes_it_would_pay_for_and_restores_all(
         assert {"ix_comments_status_id", "ix_comments_client_hash"} <= during
 
 
+@pytest.mark.postgresql_only
 def test_long_comments_are_compressed_with_lz4_when_the_server_has_it(rt: Runtime) -> None:
-    if rt.db.is_sqlite:
-        pytest.skip("PostgreSQL compression")
     long = "Un commentaire assez long pour être compressé. " * 200
     with rt.db.write() as conn:
         has_lz4 = conn.execute(
@@ -131,10 +130,9 @@ def test_long_comments_are_compressed_with_lz4_when_the_server_has_it(rt: Runtim
     assert setting == "pglz"  # the transaction's own setting did not outlive it
 
 
+@pytest.mark.postgresql_only
 def test_the_importers_rows_are_compressed_with_lz4_too(rt: Runtime) -> None:
     """The importer writes through `encode` and `write_encoded`, not `write_comments`."""
-    if rt.db.is_sqlite:
-        pytest.skip("PostgreSQL compression")
     long = "Un commentaire assez long pour être compressé. " * 200
     with rt.db.write() as conn:
         has_lz4 = conn.execute(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -13,17 +12,32 @@ from parvis.services import importing
 from parvis.services.runtime import Runtime
 from parvis.store.db import Database
 from parvis.web.app import create_app
-from tests.bench.test_import import GOOD, line
-from tests.conftest import make_settings
+from tests.conftest import make_settings, run_async
+from tests.services.test_import_corpus import GOOD, line
 
 SECONDS = 0.3
 PAGE = "/api/v1/comments?uri=/a"
 
 
+class Ticks:
+    """The runtime's monotonic clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @pytest.fixture
-def cached(db_url: str) -> Iterator[tuple[TestClient, Runtime]]:
+def ticks() -> Ticks:
+    return Ticks()
+
+
+@pytest.fixture
+def cached(db_url: str, ticks: Ticks) -> Iterator[tuple[TestClient, Runtime]]:
     settings = make_settings(db_url, server={"read_cache_seconds": SECONDS})
-    rt = Runtime(settings=settings, db=Database(db_url), charter=load_charter())
+    rt = Runtime(settings=settings, db=Database(db_url), charter=load_charter(), ticks=ticks)
     importing.import_comments(rt, GOOD)
     with TestClient(create_app(rt)) as client:
         yield client, rt
@@ -31,14 +45,15 @@ def cached(db_url: str) -> Iterator[tuple[TestClient, Runtime]]:
 
 
 def test_a_change_made_elsewhere_shows_within_the_configured_time(
-    cached: tuple[TestClient, Runtime],
+    cached: tuple[TestClient, Runtime], ticks: Ticks
 ) -> None:
     client, rt = cached
     first = client.get(PAGE)
     assert first.json()["total"] == 4
     importing.import_comments(rt, [line(20, "/a")])  # another process, as it were
+    ticks.now += SECONDS - 0.01
     assert client.get(PAGE).json()["total"] == 4  # still the cached page ...
-    time.sleep(SECONDS + 0.05)
+    ticks.now += 0.02
     assert client.get(PAGE).json()["total"] == 5  # ... never for longer than configured
     assert client.get("/api/v1/counts?uri=/a").json() == {"counts": {"/a": 5}}
 
@@ -94,7 +109,6 @@ def test_reads_of_many_articles_keep_the_cache_within_its_byte_budget(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Random articles, each read once, must not grow the process: the oldest pages go."""
-    import asyncio
 
     from parvis.web import cache
 
@@ -125,6 +139,6 @@ def test_reads_of_many_articles_keep_the_cache_within_its_byte_budget(
         for i in range(100):
             await read(f"/article-{i}")
 
-    asyncio.run(many())
+    run_async(many())
     assert store._bytes <= 10_000 and len(store._entries) == 10
     assert b"/api/v1/comments?uri=/article-99\n" in store._entries  # the latest stay

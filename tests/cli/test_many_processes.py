@@ -61,9 +61,7 @@ def _lower(items: Any) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def cluster(pg_admin: str | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    if pg_admin is None:
-        pytest.skip("no PostgreSQL available")
+def cluster(pg_admin: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     name = f"parvis_procs_{os.getpid()}"
     url = pg.create_database(pg_admin, name)
     work = tmp_path_factory.mktemp("procs")
