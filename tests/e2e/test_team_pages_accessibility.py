@@ -82,7 +82,8 @@ PAGE_WORDS = """() => {
     .flatMap(e => ["aria-label", "title", "placeholder", "alt"].map(a => e.getAttribute(a) || ""));
   return [root.innerText, document.title, ...attrs].join("\\n");
 }"""
-AXE_RUN = """async (tags) => (await axe.run(document, {runOnly: {type: "tag", values: tags}}))
+AXE_RUN = """async (tags) => (await axe.run(document, {
+  runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]}))
   .violations.map(v => `${v.id} (${v.impact}): ` + v.nodes.slice(0, 3)
     .map(n => n.target.join(" ") + " " + (n.failureSummary || "").split("\\n").slice(1, 2))
     .join(" | "))"""
