@@ -51,6 +51,7 @@ class CommentSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, k
     max_author_length: int = 60
     edit_window: int = 15 * 60
     page_size: int = 20
+    more_page_size: int = 10  # top-level comments each "show earlier comments" adds
     max_page_size: int = 200
     allowed_uri_prefixes: list[str] = []
     rate_limit: int = 5  # comments per client ...
@@ -64,6 +65,10 @@ class ModerationSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True
     worker: Literal["serve", "external"] = "serve"
     lease: int = 60  # seconds a claimed comment stays reserved to its worker
     poll_interval: float = 0.25  # seconds an idle check worker waits before looking again
+    # Whether moderators (not only administrators) may ban authors and lift bans.
+    moderators_may_ban: bool = False
+    # How long after "approve every comment with no flag" the whole batch can be taken back.
+    bulk_undo_seconds: int = 300
 
 
 class SiteSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):

@@ -6,13 +6,15 @@ so the error classes themselves are the gettext keywords: no `_()` noise in serv
 The keywords are read from `parvis.errors`' class tree, so a new error class is one.
 
 The catalogues are written sorted and without source locations: a message added on
-two branches then merges as two separate lines.
+two branches then merges as two separate lines. French translations get French
+typography on the way (`french_typography`); tests/test_i18n.py checks it stays so.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 import sys
 from importlib import resources
 from pathlib import Path
@@ -73,6 +75,29 @@ def untranslated(catalog: Catalog) -> list[object]:
     return [m.id for m in catalog if m.id and not done(m)]
 
 
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+def french_typography(text: str) -> str:
+    """’ for the apostrophe; « » with non-breaking spaces inside; a non-breaking space
+    before a colon and after "n°", a narrow one before ; ! ? (where the text had a space)."""
+    text = text.replace("'", "’").replace("n° ", "n°" + NBSP)
+    text = re.sub(r"«[ \u00a0\u202f]*", "«" + NBSP, text)
+    text = re.sub(r"[ \u00a0\u202f]*»", NBSP + "»", text)
+    text = re.sub(r"[ \u00a0\u202f]:", NBSP + ":", text)
+    return re.sub(r"[ \u00a0\u202f]([;!?])", NNBSP + r"\1", text)
+
+
+def _typeset(catalog: Catalog) -> None:
+    for message in catalog:
+        if not message.id:
+            continue  # the header
+        if isinstance(message.string, str):
+            message.string = french_typography(message.string)
+        elif message.string:
+            message.string = tuple(french_typography(s) for s in message.string)
+
+
 def update() -> None:
     template = extract()
     for lang in LANGUAGES:
@@ -85,9 +110,19 @@ def update() -> None:
         else:
             catalog = Catalog(locale=lang, project="parvis")
         catalog.update(template, no_fuzzy_matching=True)
+        if lang == "fr":
+            _typeset(catalog)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as f:
-            write_po(f, catalog, width=100, omit_header=False, sort_output=True, no_location=True)
+            write_po(
+                f,
+                catalog,
+                width=100,
+                omit_header=False,
+                sort_output=True,
+                no_location=True,
+                ignore_obsolete=True,
+            )
         missing = untranslated(catalog)
         print(f"{path}: {len(catalog)} messages, {len(missing)} untranslated")
 

@@ -16,6 +16,7 @@ class AuditEntry:
     thread_id: int | None
     rule: str | None
     note: str | None
+    batch: str | None = None  # the bulk approval it was part of
 
 
 AUTOMATIC = "auto"  # the moderator filter's value for the charter's own decisions

@@ -23,6 +23,7 @@ class QueueFilter:
     author: str | None = None
     older_than: datetime | None = None  # posted before this instant
     reported: bool = False  # only comments with readers' reports still open
+    unreported: bool = False  # only comments with no reader's report still open
 
 
 EVERYTHING = QueueFilter()

@@ -22,3 +22,4 @@ class Thread:
     created: datetime
     text: str | None = None  # the article's lead or full text, when the CMS registered it
     published: int = 0  # how many of its comments readers see
+    url: str | None = None  # the article's public address, when the CMS registered it

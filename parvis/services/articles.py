@@ -9,7 +9,7 @@ from parvis.domain.moderator import Moderator
 from parvis.domain.thread import ModerationMode, Thread
 from parvis.errors import Invalid, NotFound
 from parvis.services.runtime import Runtime
-from parvis.services.validation import check_new_uri, clean_uri
+from parvis.services.validation import check_new_uri, clean_article_url, clean_uri
 from parvis.store import audit, comments, threads
 
 MAX_ARTICLE_TEXT = 20_000
@@ -22,10 +22,14 @@ class ArticleRow:
     pending: int
 
 
-def register(rt: Runtime, uri: str, title: str, text: str | None = None) -> Thread:
-    """Create or update an article as the CMS describes it: its title shows on the page and
-    its names (people, places) are not taken for spelling mistakes."""
+def register(
+    rt: Runtime, uri: str, title: str, text: str | None = None, url: str | None = None
+) -> Thread:
+    """Create or update an article as the CMS describes it: its title shows on the page,
+    its names (people, places) are not taken for spelling mistakes, and its public address
+    is where readers go back to (after confirming they follow it)."""
     uri = clean_uri(rt, uri)
+    url = clean_article_url(url)
     title = " ".join(title.split())[:300]
     if not title:
         raise Invalid("the article's title is missing", field="title")
@@ -38,7 +42,7 @@ def register(rt: Runtime, uri: str, title: str, text: str | None = None) -> Thre
     with rt.db.write() as conn:
         if threads.get_by_uri(conn, uri) is None:
             check_new_uri(rt, uri)
-        return threads.register(conn, uri, title, text, rt.now())
+        return threads.register(conn, uri, title, text, rt.now(), url)
 
 
 def latest(rt: Runtime, limit: int = 50, offset: int = 0) -> list[ArticleRow]:

@@ -13,27 +13,6 @@ from parvis.store import audit, threads
 
 PAGE_SIZE = 50
 EXPORT_BATCH = 500
-# Offered in the action filter; any other value typed is searched as is.
-KNOWN_ACTIONS = (
-    "approve",
-    "reject",
-    "auto-approve",
-    "auto-reject",
-    "undo",
-    "report",
-    "report-hide",
-    "reports-dismiss",
-    "reports-remove",
-    "ban",
-    "unban",
-    "close",
-    "reopen",
-    "mode",
-    "moderator-add",
-    "moderator-role",
-    "moderator-disable",
-    "moderator-enable",
-)
 
 
 def build_filter(

@@ -1,8 +1,15 @@
-"""Bans: an admin bars an author by e-mail hash, client hash or pseudonym, for a time or
-for good; posting asks `check` inside its write transaction.
+"""Bans: an admin (or a moderator, when `moderation.moderators_may_ban` allows it) bars an
+author by e-mail hash, pseudonym or network fingerprint (client hash), for a time or for
+good; posting asks `screen` inside its write transaction.
 
 Only keyed hashes of e-mail addresses are stored (like the client hash), so the bans
 table never holds an address, yet a banned address is recognised when it comes back.
+
+A ban should hit the author and nobody else: the form defaults to the e-mail address,
+then the pseudonym. The network fingerprint is offered only when the client address is
+the reader's own (`server.trusted_proxy`): otherwise every reader behind the publisher's
+reverse proxy has the same one, and even then a household, an office or a mobile
+operator shares it, so the form warns with how many pseudonyms used it.
 """
 
 from __future__ import annotations
@@ -21,7 +28,10 @@ from parvis.domain.ban import Ban, BanKind
 from parvis.domain.charter import BanAction
 from parvis.domain.comment import Comment, CommentStatus
 from parvis.domain.moderator import Moderator, Role
+from parvis.domain.queue import QueueOrder
 from parvis.errors import Forbidden, Invalid, NotFound
+from parvis.services import moderating
+from parvis.services.moderating import Action
 from parvis.services.runtime import Runtime
 from parvis.store import audit, bans, comments
 
@@ -30,6 +40,8 @@ log = logging.getLogger(__name__)
 # The durations offered on the page, in days; 0 is "for good".
 DURATIONS = (1, 7, 30, 365, 0)
 MAX_REASON = 500
+PENDING_LOOKED_AT = 1000  # pending comments searched for the ones a new ban covers
+SHARED_LOOKED_AT = 200  # recent comments of a fingerprint read to count its pseudonyms
 _HEX = re.compile(r"^[0-9a-f]{16,64}$")
 
 
@@ -40,6 +52,28 @@ class BanRequest:
     days: int = 0  # 0: for good
     comment_id: int | None = None  # take the value from this comment's author
     value: str = ""  # or give it: an e-mail, a pseudonym or a client hash
+    reject_pending: bool = False  # also reject the pending comments the ban covers
+
+
+@dataclass(frozen=True, slots=True)
+class BanOutcome:
+    id: int
+    rejected: int  # pending comments rejected with it
+
+
+@dataclass(frozen=True, slots=True)
+class BanChoice:
+    """One way of banning a comment's author, as the form offers it."""
+
+    kind: BanKind
+    pending: int  # the author's comments waiting in the queue that this ban covers
+    shared_by: int = 0  # for a fingerprint: pseudonyms seen writing from it lately
+
+
+@dataclass(frozen=True, slots=True)
+class BanForm:
+    comment: Comment
+    choices: list[BanChoice]  # the kinds offered, the default first
 
 
 def email_hash(rt: Runtime, email: str) -> str:
@@ -55,9 +89,29 @@ def normalise_author(author: str) -> str:
     return re.sub(r"[\W_]+", "", letters)
 
 
-def require_admin(moderator: Moderator) -> None:
-    if moderator.role != Role.ADMIN:
-        raise Forbidden("only administrators may do this", code="admin_only")
+def may_ban(rt: Runtime, moderator: Moderator) -> bool:
+    return moderator.role == Role.ADMIN or rt.settings.moderation.moderators_may_ban
+
+
+def require_ban_right(rt: Runtime, moderator: Moderator) -> None:
+    if not may_ban(rt, moderator):
+        raise Forbidden(
+            "Only administrators may ban authors on this site. Ask an administrator to ban "
+            "this author, or to let moderators ban (the setting moderation.moderators_may_ban).",
+            code="ban_not_allowed",
+        )
+
+
+def fingerprint_trusted(rt: Runtime) -> bool:
+    """Whether a comment's client hash is its reader's own address: only when Parvis reads
+    it from the publisher's proxy (otherwise every reader behind it would share one)."""
+    return rt.settings.server.trusted_proxy
+
+
+def kinds_offered(rt: Runtime) -> list[BanKind]:
+    """The kinds a ban can take here, the fairest first."""
+    kinds = [BanKind.EMAIL, BanKind.AUTHOR]
+    return [*kinds, BanKind.CLIENT] if fingerprint_trusted(rt) else kinds
 
 
 def screen(
@@ -89,22 +143,43 @@ def held(rt: Runtime, conn: Connection, comment: Comment) -> bool:
     )
 
 
-def _ban_on(
-    rt: Runtime, conn: Connection, *, email: str | None, client: str, author: str
-) -> Ban | None:
+def _keys(rt: Runtime, *, email: str | None, client: str, author: str) -> list[tuple[BanKind, str]]:
+    """What a comment is recognised by: its fingerprint, pseudonym and e-mail address."""
     keys = [(BanKind.CLIENT, client), (BanKind.AUTHOR, normalise_author(author))]
     if email:
         keys.append((BanKind.EMAIL, email_hash(rt, email)))
-    return bans.matching(conn, keys, rt.now())
+    return keys
 
 
-def ban(rt: Runtime, moderator: Moderator, request: BanRequest) -> int:
-    require_admin(moderator)
+def _ban_on(
+    rt: Runtime, conn: Connection, *, email: str | None, client: str, author: str
+) -> Ban | None:
+    return bans.matching(conn, _keys(rt, email=email, client=client, author=author), rt.now())
+
+
+def _covered(rt: Runtime, conn: Connection, kind: BanKind, value: str) -> list[Comment]:
+    """The pending comments a ban of this kind and value would refuse if posted now."""
+    return [
+        c
+        for c in comments.pending(conn, PENDING_LOOKED_AT, order=QueueOrder.OLDEST)
+        if (kind, value) in _keys(rt, email=c.email, client=c.client_hash, author=c.author)
+    ]
+
+
+def ban(rt: Runtime, moderator: Moderator, request: BanRequest) -> BanOutcome:
+    require_ban_right(rt, moderator)
     reason = " ".join(request.reason.split())[:MAX_REASON]
     if not reason:
         raise Invalid("give a reason for the ban", field="reason", code="reason_missing")
     if request.days not in DURATIONS:
         raise Invalid("choose one of the offered durations", field="days")
+    if request.kind not in kinds_offered(rt):
+        raise Invalid(
+            "a network fingerprint is shared by the readers behind one address: ban by "
+            "e-mail address or pseudonym",
+            field="kind",
+            code="fingerprint_untrusted",
+        )
     now = rt.now()
     expires = now + timedelta(days=request.days) if request.days else None
     with rt.db.write() as conn:
@@ -140,7 +215,12 @@ def ban(rt: Runtime, moderator: Moderator, request: BanRequest) -> int:
             thread_id=thread_id,
             note=f"#{ban_id} {request.kind.value} → {until}: {reason}",
         )
-    return ban_id
+        rejected = 0
+        if request.reject_pending:
+            for c in _covered(rt, conn, request.kind, value):
+                moderating.decide_in(rt, conn, moderator, c.id, Action.REJECT, f"ban #{ban_id}")
+                rejected += 1
+    return BanOutcome(ban_id, rejected)
 
 
 def _value_from_comment(
@@ -172,7 +252,7 @@ def _value_for(rt: Runtime, kind: BanKind, given: str) -> str:
 
 
 def lift(rt: Runtime, moderator: Moderator, ban_id: int) -> None:
-    require_admin(moderator)
+    require_ban_right(rt, moderator)
     now = rt.now()
     with rt.db.write() as conn:
         if bans.get(conn, ban_id) is None:
@@ -182,16 +262,31 @@ def lift(rt: Runtime, moderator: Moderator, ban_id: int) -> None:
 
 
 def active_bans(rt: Runtime, moderator: Moderator) -> list[Ban]:
-    require_admin(moderator)
+    require_ban_right(rt, moderator)
     with rt.db.read() as conn:
         return bans.active(conn, rt.now())
 
 
-def comment_to_ban(rt: Runtime, moderator: Moderator, comment_id: int) -> Comment:
-    """The comment whose author an admin is about to ban (for the form)."""
-    require_admin(moderator)
+def ban_form(rt: Runtime, moderator: Moderator, comment_id: int) -> BanForm:
+    """The comment whose author is about to be banned, and the ways to ban them: by
+    e-mail address when the comment has one, by pseudonym, by fingerprint only when it is
+    the reader's own; each with the pending comments it covers."""
+    require_ban_right(rt, moderator)
     with rt.db.read() as conn:
         comment = comments.get(conn, comment_id)
-    if comment is None:
-        raise NotFound("no such comment", field="comment")
-    return comment
+        if comment is None:
+            raise NotFound("no such comment", field="comment")
+        choices = []
+        for kind in kinds_offered(rt):
+            if kind == BanKind.EMAIL and not comment.email:
+                continue  # no address on this comment
+            value = _value_from_comment(rt, kind, comment.email, comment.client_hash)
+            value = value or normalise_author(comment.author)
+            seen = (
+                comments.by_authors(conn, [value], [], SHARED_LOOKED_AT)
+                if kind == BanKind.CLIENT
+                else []
+            )
+            shared = len({normalise_author(c.author) for c in seen})
+            choices.append(BanChoice(kind, len(_covered(rt, conn, kind, value)), shared))
+    return BanForm(comment, choices)

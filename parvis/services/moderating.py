@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Connection
@@ -23,7 +25,6 @@ class Action(StrEnum):
     REJECT = "reject"
 
 
-BULK_NOTE = "sans signalement"
 UNDO_SECONDS = 10
 # Audit actions after which a comment has already been announced to its followers.
 ANNOUNCING_ACTIONS = ("approve", "auto-approve", "report-hide", "reports-dismiss")
@@ -56,39 +57,53 @@ def decide(
         act = Action(action)
     except ValueError:
         raise Invalid("action must be 'approve' or 'reject'", field="action") from None
-    now = rt.now()
     with rt.db.write() as conn:
-        comment = comments.get(conn, comment_id)
-        if comment is None or comment.status == CommentStatus.DELETED:
-            raise NotFound("no such comment", field="id")
-        target = _TARGET[act]
-        if comment.status == target:
-            return comment  # idempotent: a repeated click or retried API call changes nothing
-        if act == Action.APPROVE:
-            require_published_parent(conn, comment)
-        # Followers hear of a comment once: not again when a comment hidden by readers'
-        # reports, or an undone approval, is approved anew.
-        announced = audit.has_action(conn, comment_id, ANNOUNCING_ACTIONS)
-        comments.set_status(conn, comment_id, target, now)
-        reports.resolve(conn, comment.thread_id, comment_id, now)  # a moderator looked at it
-        if target == CommentStatus.PUBLISHED and not announced:
-            notifications.comment_published(rt, conn, comment_id)
-        top = (
-            max(comment.verdict.flags, key=lambda f: f.score, default=None)
-            if comment.verdict
-            else None
-        )
-        audit.record(
-            conn,
-            at=now,
-            action=act.value,
-            moderator_id=moderator.id,
-            comment_id=comment_id,
-            thread_id=comment.thread_id,
-            rule=top.rule if top else None,
-            note=(note or "").strip()[:500] or None,
-        )
-        updated = comments.get(conn, comment_id)
+        return decide_in(rt, conn, moderator, comment_id, act, note)
+
+
+def decide_in(
+    rt: Runtime,
+    conn: Connection,
+    moderator: Moderator,
+    comment_id: int,
+    act: Action,
+    note: str | None = None,
+    batch: str | None = None,
+) -> Comment:
+    """One decision inside the caller's transaction (a batch, a ban that rejects the
+    author's pending comments); raises before writing anything when the comment cannot
+    take it."""
+    now = rt.now()
+    comment = comments.get(conn, comment_id)
+    if comment is None or comment.status == CommentStatus.DELETED:
+        raise NotFound("no such comment", field="id")
+    target = _TARGET[act]
+    if comment.status == target:
+        return comment  # idempotent: a repeated click or retried API call changes nothing
+    if act == Action.APPROVE:
+        require_published_parent(conn, comment)
+    # Followers hear of a comment once: not again when a comment hidden by readers'
+    # reports, or an undone approval, is approved anew.
+    announced = audit.has_action(conn, comment_id, ANNOUNCING_ACTIONS)
+    comments.set_status(conn, comment_id, target, now)
+    reports.resolve(conn, comment.thread_id, comment_id, now)  # a moderator looked at it
+    if target == CommentStatus.PUBLISHED and not announced:
+        notifications.comment_published(rt, conn, comment_id)
+    top = (
+        max(comment.verdict.flags, key=lambda f: f.score, default=None) if comment.verdict else None
+    )
+    audit.record(
+        conn,
+        at=now,
+        action=act.value,
+        moderator_id=moderator.id,
+        comment_id=comment_id,
+        thread_id=comment.thread_id,
+        rule=top.rule if top else None,
+        note=(note or "").strip()[:500] or None,
+        batch=batch,
+    )
+    updated = comments.get(conn, comment_id)
     assert updated is not None
     return updated
 
@@ -190,33 +205,121 @@ def undo(rt: Runtime, moderator: Moderator, comment_id: int) -> Comment:
             or comment.status != _TARGET[Action(last.action)]
         ):
             raise Conflict("this decision can no longer be undone", code="undo_expired")
-        comments.set_status(conn, comment_id, CommentStatus.PENDING, now, decided=False)
-        audit.record(
-            conn,
-            at=now,
-            action="undo",
-            moderator_id=moderator.id,
-            comment_id=comment_id,
-            thread_id=comment.thread_id,
-            note=last.action,
-        )
+        _back_to_queue(conn, now, moderator, comment_id, comment.thread_id, last.action)
         updated = comments.get(conn, comment_id)
     assert updated is not None
     return updated
 
 
-def approve_unflagged(rt: Runtime, moderator: Moderator) -> tuple[int, int]:
-    """Approve every pending comment the engine checked and flagged nothing on.
+# "Approve every comment with no flag": the page shows the comments, the moderator
+# confirms exactly those, and may take the whole batch back for a while.
+# Checked by the engine, nothing flagged, no reader's report open.
+BULK_ELIGIBLE = QueueFilter(rule=UNFLAGGED, unreported=True)
+BULK_MAX = 100  # comments shown, and approved, per confirmation
 
-    Returns (approved, skipped): a reply whose parent still waits is skipped.
-    """
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    id: str
+    approved: int  # comments the batch published
+    skipped: int  # no longer waiting with no flag, or a reply whose parent still waits
+    undo_until: datetime | None  # None: it can no longer be taken back (or not by you)
+
+
+def unflagged(rt: Runtime, limit: int = BULK_MAX) -> tuple[list[QueueItem], int]:
+    """What a bulk approval would publish, oldest first (parents before their replies),
+    as the queue shows it, and how many such comments wait in all."""
+    return queue(rt, limit, 0, QueueOrder.OLDEST, BULK_ELIGIBLE)
+
+
+def approve_batch(rt: Runtime, moderator: Moderator, ids: Sequence[int]) -> Batch:
+    """Approve the comments the moderator saw and confirmed, in one transaction and under
+    one batch id. A comment that was flagged, reported or decided since is left alone."""
+    chosen = sorted(set(ids))[:BULK_MAX]
+    if not chosen:
+        raise Invalid("choose the comments to approve", field="ids", code="nothing_chosen")
+    batch_id = secrets.token_hex(8)
+    approved = 0
+    with rt.db.write() as conn:
+        eligible = set(comments.pending_ids(conn, BULK_ELIGIBLE))
+        for comment_id in chosen:  # oldest first, so parents come before their replies
+            if comment_id not in eligible:
+                continue
+            try:
+                decide_in(rt, conn, moderator, comment_id, Action.APPROVE, batch=batch_id)
+                approved += 1
+            except Conflict:
+                pass  # its parent still waits: it stays in the queue
+    until = _undo_until(rt, rt.now()) if approved else None
+    return Batch(batch_id, approved, len(chosen) - approved, until)
+
+
+def batch(rt: Runtime, moderator: Moderator, batch_id: str) -> Batch:
+    """A batch as its notice shows it: what it published, until when it can be undone."""
     with rt.db.read() as conn:
-        ids = sorted(comments.pending_ids(conn, QueueFilter(rule="none")))
-    approved = skipped = 0
-    for comment_id in ids:  # oldest first, so parents come before their replies
-        try:
-            decide(rt, moderator, comment_id, Action.APPROVE.value, note=BULK_NOTE)
-            approved += 1
-        except Conflict:
-            skipped += 1
-    return approved, skipped
+        done = audit.in_batch(conn, batch_id)
+        undoable = _undoable(conn, done, batch_id)
+    until = _undo_until(rt, done[0].at) if done and done[0].moderator_id == moderator.id else None
+    open_ = until is not None and until > rt.now() and bool(undoable)
+    return Batch(batch_id, len(done), 0, until if open_ else None)
+
+
+def undo_batch(rt: Runtime, moderator: Moderator, batch_id: str) -> int:
+    """Put back in the queue every comment of one's own batch that is still published and
+    that nobody decided on since; returns how many."""
+    now = rt.now()
+    with rt.db.write() as conn:
+        done = audit.in_batch(conn, batch_id)
+        until = _undo_until(rt, done[0].at) if done else None
+        if not done or done[0].moderator_id != moderator.id or until is None or now > until:
+            raise Conflict("this batch can no longer be taken back", code="undo_expired")
+        undoable = _undoable(conn, done, batch_id)
+        for d in undoable:
+            _back_to_queue(conn, now, moderator, d.comment_id, d.thread_id, "approve", batch_id)
+    return len(undoable)
+
+
+def _back_to_queue(
+    conn: Connection,
+    now: datetime,
+    moderator: Moderator,
+    comment_id: int,
+    thread_id: int | None,
+    took_back: str,
+    batch: str | None = None,
+) -> None:
+    """An undone decision: the comment waits again, and the log says what was taken back."""
+    comments.set_status(conn, comment_id, CommentStatus.PENDING, now, decided=False)
+    audit.record(
+        conn,
+        at=now,
+        action="undo",
+        moderator_id=moderator.id,
+        comment_id=comment_id,
+        thread_id=thread_id,
+        note=took_back,
+        batch=batch,
+    )
+
+
+def _undoable(
+    conn: Connection, done: list[audit.BatchApproval], batch_id: str
+) -> list[audit.BatchApproval]:
+    """The batch's comments still published, with no decision on them since the batch."""
+    if not done:
+        return []
+    ids = [d.comment_id for d in done]
+    since = audit.decided_after(conn, ids, done[0].entry_id, except_batch=batch_id)
+    now = comments.get_many(conn, set(ids))
+    return [
+        d
+        for d in done
+        if d.comment_id not in since
+        and (c := now.get(d.comment_id)) is not None
+        and c.status == CommentStatus.PUBLISHED
+    ]
+
+
+def _undo_until(rt: Runtime, at: datetime) -> datetime | None:
+    seconds = rt.settings.moderation.bulk_undo_seconds
+    return at + timedelta(seconds=seconds) if seconds > 0 else None

@@ -22,7 +22,13 @@ from parvis.notify.mail import render
 from parvis.services import mails
 from parvis.services.limits import enforce_rate_limit
 from parvis.services.runtime import Runtime
-from parvis.services.validation import check_new_uri, clean_email, clean_uri, title_from_uri
+from parvis.services.validation import (
+    check_new_uri,
+    clean_email,
+    clean_uri,
+    page_on_site,
+    title_from_uri,
+)
 from parvis.store import alerts, outbox, subscriptions, threads
 
 FOLLOW_LIMIT = (10, 3600)  # follow requests per client, per hour
@@ -38,6 +44,13 @@ class Scope(StrEnum):
     FOLLOW = "f"  # a subscription to an article
     REPLIES = "r"  # the replies to one comment
     ALERT = "m"  # a moderator's alert
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmed:
+    thread: Thread
+    back: str | None  # the article on the publisher's site: its registered address, or
+    # the page the reader followed it from
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +82,18 @@ def clean_mode(value: str | None) -> Mode:
 
 
 def follow(
-    rt: Runtime, uri: str, email: str | None, mode: str | None, lang: str | None, client: str
+    rt: Runtime,
+    uri: str,
+    email: str | None,
+    mode: str | None,
+    lang: str | None,
+    client: str,
+    page: str | None = None,
 ) -> None:
-    """Ask to follow an article: a confirmation mail goes to the address, nothing else yet."""
+    """Ask to follow an article: a confirmation mail goes to the address, nothing else yet.
+    `page` is where the reader asked from (kept only when on the publisher's site)."""
     uri = clean_uri(rt, uri)
+    page = page_on_site(rt, page)
     address = clean_email(email)
     if address is None:
         raise Invalid("please give your e-mail address", field="email", code="email_missing")
@@ -88,7 +109,7 @@ def follow(
         if thread is None:  # following an article nobody has commented yet
             check_new_uri(rt, uri)
             thread = threads.get_or_create(conn, uri, title_from_uri(uri), now)
-        sub = subscriptions.add(conn, thread.id, address, chosen.value, lang, now)
+        sub = subscriptions.add(conn, thread.id, address, chosen.value, lang, now, page)
         subscription_id = sub.id
         if sub.confirmed is None:  # asked again before confirming: the link's life restarts
             subscriptions.renew(conn, subscription_id, lang, now)
@@ -112,7 +133,7 @@ def read_confirmation(rt: Runtime, token: str) -> tuple[int, Mode]:
     return int(subscription_id), chosen
 
 
-def confirm(rt: Runtime, token: str) -> Thread:
+def confirm(rt: Runtime, token: str) -> Confirmed:
     """Follow the link from the confirmation mail: the address is now subscribed."""
     subscription_id, mode = read_confirmation(rt, token)
     with rt.db.write() as conn:
@@ -122,7 +143,7 @@ def confirm(rt: Runtime, token: str) -> Thread:
         subscriptions.confirm(conn, subscription_id, mode.value, rt.now())
         thread = threads.get(conn, subscription.thread_id)
     assert thread is not None
-    return thread
+    return Confirmed(thread, thread.url or subscription.page)
 
 
 def read_unsubscribe(rt: Runtime, token: str) -> list[Any]:

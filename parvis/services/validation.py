@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 from parvis.errors import Forbidden, Invalid
 from parvis.services.runtime import Runtime
@@ -69,6 +70,35 @@ def clean_email(email: str | None) -> str | None:
     if len(email) > 254 or not _EMAIL.match(email):
         raise Invalid("the e-mail address is not valid", field="email", code="email_invalid")
     return email
+
+
+def clean_article_url(url: str | None) -> str | None:
+    """The article's public address, as the CMS gives it: an absolute http(s) URL."""
+    if url is None or not url.strip():
+        return None
+    url = url.strip()
+    parts = urlsplit(url)
+    if len(url) > 1024 or _CONTROL.search(url) or parts.scheme not in ("http", "https"):
+        raise Invalid("the article's address must be an http or https URL", field="url")
+    if not parts.netloc:
+        raise Invalid("the article's address must be an http or https URL", field="url")
+    return url
+
+
+def page_on_site(rt: Runtime, url: str | None) -> str | None:
+    """The page a reader came from, if it is on the publisher's site (one of
+    `server.cors_origins`, or Parvis's own public URL): without its fragment. Anything
+    else is dropped, so a link built from it never leads elsewhere."""
+    if not url or len(url) > 1024 or _CONTROL.search(url):
+        return None
+    parts = urlsplit(url.strip())
+    origin = f"{parts.scheme}://{parts.netloc}".lower()
+    public = urlsplit(rt.settings.server.public_url)
+    allowed = {o.rstrip("/").lower() for o in rt.settings.server.cors_origins}
+    allowed.add(f"{public.scheme}://{public.netloc}".lower())
+    if parts.scheme not in ("http", "https") or origin not in allowed:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
 
 
 def title_from_uri(uri: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ def record(
     thread_id: int | None = None,
     rule: str | None = None,
     note: str | None = None,
+    batch: str | None = None,
 ) -> None:
     conn.execute(
         audit_log.insert().values(
@@ -32,6 +34,7 @@ def record(
             thread_id=thread_id,
             rule=rule,
             note=note,
+            batch=batch,
         )
     )
 
@@ -61,6 +64,53 @@ def last_decision(conn: Connection, moderator_id: int, comment_id: int) -> Audit
         limit=1,
     )
     return found[0] if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchApproval:
+    """One comment approved by a bulk approval."""
+
+    entry_id: int
+    at: datetime
+    moderator_id: int | None
+    comment_id: int
+    thread_id: int | None
+
+
+def in_batch(conn: Connection, batch: str) -> list[BatchApproval]:
+    rows = conn.execute(
+        select(audit_log)
+        .where(audit_log.c.batch == batch, audit_log.c.action == "approve")
+        .order_by(audit_log.c.id)
+    )
+    return [
+        BatchApproval(
+            entry_id=r.id,
+            at=utc(r.at),  # type: ignore[arg-type]
+            moderator_id=r.moderator_id,
+            comment_id=r.comment_id,
+            thread_id=r.thread_id,
+        )
+        for r in rows
+    ]
+
+
+def decided_after(
+    conn: Connection, comment_ids: list[int], after_id: int, *, except_batch: str
+) -> set[int]:
+    """The comments someone (a moderator, the charter, readers' reports) decided on since
+    the entry `after_id`, that batch's own entries aside."""
+    if not comment_ids:
+        return set()
+    rows = conn.execute(
+        select(audit_log.c.comment_id).where(
+            audit_log.c.comment_id.in_(comment_ids),
+            audit_log.c.id > after_id,
+            audit_log.c.action != "report",
+            (audit_log.c.batch.is_(None)) | (audit_log.c.batch != except_batch),
+        )
+    )
+    return {int(r[0]) for r in rows}
 
 
 def latest(conn: Connection, limit: int = 100) -> list[AuditEntry]:
@@ -147,4 +197,5 @@ def _entry(r: Any) -> AuditEntry:
         thread_id=r.thread_id,
         rule=r.rule,
         note=r.note,
+        batch=r.batch,
     )

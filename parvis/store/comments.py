@@ -296,14 +296,13 @@ def _pending_where(f: QueueFilter) -> list[Any]:
         where.append(comments.c.author == f.author)
     if f.older_than is not None:
         where.append(comments.c.created <= f.older_than)
-    if f.reported:
-        where.append(
-            comments.c.id.in_(
-                select(reports.c.comment_id).where(
-                    reports.c.comment_id.is_not(None), reports.c.resolved.is_(None)
-                )
+    if f.reported or f.unreported:
+        reported = comments.c.id.in_(
+            select(reports.c.comment_id).where(
+                reports.c.comment_id.is_not(None), reports.c.resolved.is_(None)
             )
         )
+        where.append(reported if f.reported else ~reported)
     return where
 
 

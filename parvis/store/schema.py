@@ -227,3 +227,10 @@ Index(
     sqlite_where=comments.c.check_after.is_not(None),
     postgresql_where=comments.c.check_after.is_not(None),
 )
+
+# The newsroom's pages (migration 0013): the batch of a bulk approval (taken back as one),
+# the article's public address (registered by the CMS), the page a reader followed from.
+audit_log.append_column(Column("batch", String(32), nullable=True))
+Index("ix_audit_log_batch", audit_log.c.batch)
+threads.append_column(Column("url", String(1024), nullable=True))
+subscriptions.append_column(Column("page", String(1024), nullable=True))

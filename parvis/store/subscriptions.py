@@ -22,6 +22,7 @@ class Subscription:
     lang: str
     created: datetime
     confirmed: datetime | None
+    page: str | None = None  # where the reader followed the article from
 
 
 def _subscription(row: Any) -> Subscription:
@@ -33,6 +34,7 @@ def _subscription(row: Any) -> Subscription:
         lang=row.lang,
         created=utc(row.created),  # type: ignore[arg-type]
         confirmed=utc(row.confirmed),
+        page=row.page,
     )
 
 
@@ -51,17 +53,34 @@ def find(conn: Connection, thread_id: int, email: str) -> Subscription | None:
 
 
 def add(
-    conn: Connection, thread_id: int, email: str, mode: str, lang: str, now: datetime
+    conn: Connection,
+    thread_id: int,
+    email: str,
+    mode: str,
+    lang: str,
+    now: datetime,
+    page: str | None = None,
 ) -> Subscription:
     """The address's subscription to the article: created unconfirmed, or the existing one
-    (race-safe: two requests at once both get the one row)."""
+    (race-safe: two requests at once both get the one row), which keeps the latest page
+    the reader asked from."""
     conn.execute(
         upsert(conn, subscriptions)
-        .values(thread_id=thread_id, email=email, mode=mode, lang=lang, created=now, confirmed=None)
+        .values(
+            thread_id=thread_id,
+            email=email,
+            mode=mode,
+            lang=lang,
+            created=now,
+            confirmed=None,
+            page=page,
+        )
         .on_conflict_do_nothing(index_elements=["thread_id", "email"])
     )
     found = find(conn, thread_id, email)
     assert found is not None
+    if page is not None and found.page != page:
+        conn.execute(update(subscriptions).where(subscriptions.c.id == found.id).values(page=page))
     return found
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from parvis.domain.thread import ModerationMode, Thread
 from parvis.store.db import insert, utc
@@ -23,6 +23,7 @@ def _thread(row: Any) -> Thread:
         created=utc(row.created),  # type: ignore[arg-type]
         text=row.text,
         published=row.published,
+        url=row.url,
     )
 
 
@@ -48,12 +49,27 @@ def get_or_create(conn: Connection, uri: str, title: str, now: datetime) -> Thre
     return thread
 
 
-def register(conn: Connection, uri: str, title: str, text: str | None, now: datetime) -> Thread:
-    """Create or update an article as the publisher's CMS describes it."""
-    stmt = insert(conn, threads).values(uri=uri, title=title, text=text, closed=False, created=now)
+def register(
+    conn: Connection,
+    uri: str,
+    title: str,
+    text: str | None,
+    now: datetime,
+    url: str | None = None,
+) -> Thread:
+    """Create or update an article as the publisher's CMS describes it (an address it does
+    not give is kept)."""
+    stmt = insert(conn, threads).values(
+        uri=uri, title=title, text=text, url=url, closed=False, created=now
+    )
     conn.execute(
         stmt.on_conflict_do_update(
-            index_elements=["uri"], set_={"title": stmt.excluded.title, "text": stmt.excluded.text}
+            index_elements=["uri"],
+            set_={
+                "title": stmt.excluded.title,
+                "text": stmt.excluded.text,
+                "url": func.coalesce(stmt.excluded.url, threads.c.url),
+            },
         )
     )
     thread = get_by_uri(conn, uri)

@@ -5,13 +5,22 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.numbers import format_decimal
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from parvis.infra.i18n import LANGUAGES, format_date, pick_language, translations
+from parvis.infra.i18n import (
+    LANGUAGES,
+    format_date,
+    format_day,
+    format_time,
+    pick_language,
+    translations,
+)
 from parvis.services.runtime import Runtime
 from parvis.web.highlight import highlight
+from parvis.web.labels import Labels
 
 
 def thread_url(uri: str, **params: Any) -> str:
@@ -23,6 +32,7 @@ class Templates:
     def __init__(self, rt: Runtime) -> None:
         self._rt = rt
         self._envs: dict[str, Environment] = {}
+        self._labels: dict[str, Labels] = {}
         for lang in LANGUAGES:
             env = Environment(
                 loader=PackageLoader("parvis.web", "templates"),
@@ -31,7 +41,9 @@ class Templates:
                 trim_blocks=True,
                 lstrip_blocks=True,
             )
-            env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+            catalogue = translations(lang)
+            env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
+            self._labels[lang] = Labels(catalogue.gettext, catalogue.ngettext, rt.charter, lang)
             tz = rt.settings.site.timezone
             env.globals.update(
                 lang=lang,
@@ -40,6 +52,11 @@ class Templates:
                 thread_url=thread_url,
                 highlight=highlight,
                 fmt_date=lambda d, _lang=lang, _tz=tz: format_date(d, _lang, _tz),
+                fmt_day=lambda d, _lang=lang: format_day(d, _lang),
+                fmt_time=lambda d, _lang=lang, _tz=tz: format_time(d, _lang, _tz),
+                fmt_score=lambda x, _lang=lang: format_decimal(x, "0.00", locale=_lang),
+                label=self._labels[lang],
+                may_ban=rt.settings.moderation.moderators_may_ban,
             )
             self._envs[lang] = env
 
@@ -64,6 +81,10 @@ class Templates:
         lang = context.get("lang") or self.language(request)
         html = self.render_string(lang, name, {"request": request, **context})
         return HTMLResponse(html, status_code=status, headers=headers)
+
+    def labels(self, lang: str) -> Labels:
+        """The names of stored codes (actions, statuses...) in `lang` (web/labels.py)."""
+        return self._labels[lang]
 
     def gettext(self, lang: str, message: str) -> str:
         return translations(lang).gettext(message)

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,6 +26,7 @@ DEMO_URI = "/2025/08/15/canicule-les-villes-face-a-la-chaleur"
 MODERATOR = ("claire", "un mot de passe solide")
 ADMIN = ("margot", "une phrase de passe d'admin")
 PAGE_SIZE = 10
+MORE_PAGE_SIZE = 6  # what each "show earlier comments" adds
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -239,6 +240,7 @@ def _parvis_for(work: Path, port: int, host: str) -> Iterator[Servers]:
         "PARVIS_SERVER__PUBLIC_URL": base,
         "PARVIS_SERVER__CORS_ORIGINS": f'["{host}"]',
         "PARVIS_COMMENTS__PAGE_SIZE": str(PAGE_SIZE),
+        "PARVIS_COMMENTS__MORE_PAGE_SIZE": str(MORE_PAGE_SIZE),
         "PARVIS_COMMENTS__RATE_LIMIT": "100",
     }
     env.pop("PARVIS_CONFIG", None)
@@ -284,6 +286,30 @@ def browser() -> Iterator[Any]:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def signed_in(servers: Servers, browser: Any) -> Callable[[tuple[str, str]], dict[str, Any]]:
+    """A team member's logged-in browser state, made once per session and person: every
+    browser here is 127.0.0.1, and the login page allows 10 attempts per client per 10
+    minutes. Pass it as `context_factory(storage_state=signed_in(servers.admin))`."""
+    states: dict[str, dict[str, Any]] = {}
+
+    def state(who: tuple[str, str]) -> dict[str, Any]:
+        if who[0] not in states:
+            ctx = browser.new_context(locale="fr-FR")
+            page = ctx.new_page()
+            page.goto(servers.base + "/mod/login")
+            page.fill("input[name=name]", who[0])
+            page.fill("input[name=password]", who[1])
+            with page.expect_navigation():
+                page.click("form.parvis-login button[type=submit]")
+            assert page.url.endswith("/mod/queue"), page.url
+            states[who[0]] = ctx.storage_state()
+            ctx.close()
+        return states[who[0]]
+
+    return state
 
 
 @pytest.fixture(scope="session")

@@ -38,7 +38,7 @@ def test_admin_adds_a_moderator_then_reads_the_audit_log_and_the_statistics(
     page.locator(".parvis-mod-nav a[href='/mod/audit']").click()
     row = page.locator("tr[data-action='moderator-add']").first
     expect(row).to_contain_text(servers.admin[0])
-    expect(row).to_contain_text("=inès (moderator)")
+    expect(row).to_contain_text("=inès (modérateur)")  # the role named, not its code
     with page.expect_download() as download:
         page.locator(".parvis-audit-csv").click()
     text = Path(download.value.path()).read_text("utf-8-sig")

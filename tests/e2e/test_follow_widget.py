@@ -82,3 +82,9 @@ def test_a_reader_follows_an_article_from_the_widget(
     page.goto(link.group(0))
     page.locator('form.parvis-follow-confirm button[type="submit"]').click()
     expect(page.locator("#parvis-follow-done")).to_be_visible()
+    # "Back to the article" leads to the newspaper's page the reader followed from.
+    back = page.get_by_role("link", name="Retour à l’article")
+    expect(back).to_have_attribute("href", servers.host + "/")
+    back.click()
+    page.wait_for_url(servers.host + "/")
+    expect(page.locator("section.parvis[data-parvis-ready]")).to_be_visible()

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Servers
+from tests.e2e.conftest import MORE_PAGE_SIZE, Servers
 
 pytestmark = pytest.mark.browser
 
@@ -339,7 +339,7 @@ def test_earlier_comments_load_in_place(
     more.click()
     expect(_top_level(page)).not_to_have_count(before)
     after = _top_level(page).count()
-    assert after > before
+    assert after == before + MORE_PAGE_SIZE  # a page at a time, not all that is left
     assert page.url.rstrip("/") == servers.host
     if more.count():
         assert more.get_attribute("data-before") != cursor
@@ -358,12 +358,20 @@ def test_earlier_comments_load_in_place(
     page.keyboard.press("Enter")
     expect(_top_level(page).nth(before)).to_be_focused()
     assert urlparse(page.url).path == "/thread"
-    # The next page's own "earlier comments" link, if any, works too.
+    # The next page's own "earlier comments" link, if any, works too, a page at a time.
     while page.locator("a.parvis-more").count():
         count = _top_level(page).count()
         page.locator("a.parvis-more").click()
         expect(_top_level(page)).not_to_have_count(count)
+        assert _top_level(page).count() - count <= MORE_PAGE_SIZE
     shot(page, artifacts, "11-thread-all-pages", full_page=False)
+
+    # Without JavaScript the link opens the earlier page: a page's worth, with its own link.
+    plain = context_factory(java_script_enabled=False).new_page()
+    plain.goto(servers.thread_url())
+    plain.locator("a.parvis-more").click()
+    plain.wait_for_url("**before=**")
+    assert 0 < _top_level(plain).count() <= MORE_PAGE_SIZE
 
 
 def test_small_screen_layout(servers: Servers, context_factory: Any, artifacts: Path) -> None:

@@ -14,7 +14,7 @@ from tests.e2e.conftest import Servers
 
 pytestmark = pytest.mark.browser
 
-THANKS = "Merci, l'équipe de modération va examiner ce commentaire."
+THANKS = "Merci, l’équipe de modération va examiner ce commentaire."
 
 
 def shot(page: Page, artifacts: Path, name: str) -> None:

@@ -41,7 +41,7 @@ def test_widget_loads_nothing_from_elsewhere() -> None:
 
 def test_stylesheet_selectors_are_all_prefixed() -> None:
     css = re.sub(r"/\*.*?\*/", "", STATIC.joinpath("parvis.css").read_text("utf-8"), flags=re.S)
-    css = re.sub(r"@media[^{]*\{", "", css)
+    css = re.sub(r"@(media|supports)[^{]*\{", "", css)
     for block in re.findall(r"([^{}]+)\{", css):
         for selector in re.split(r",(?![^(]*\))", block):  # commas outside :where(...)
             assert selector.strip().startswith(".parvis"), selector.strip()

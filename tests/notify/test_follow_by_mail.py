@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
 from parvis.domain.moderator import Moderator
+from parvis.services import articles
 from parvis.services.runtime import Runtime
 from parvis.store.schema import subscriptions
 from tests.notify.conftest import (
@@ -29,11 +30,11 @@ def subscribed(rt: Runtime) -> int:
         return int(conn.execute(select(func.count()).select_from(subscriptions)).scalar_one())
 
 
-def follow_and_confirm(client: TestClient, rt: Runtime, smtp: SmtpServer, **body: str) -> None:
+def follow_and_confirm(client: TestClient, rt: Runtime, smtp: SmtpServer, **body: str) -> str:
     r = client.post("/api/v1/subscriptions", json={"uri": "/a", "email": READER, **body})
     assert r.status_code == 202, r.text
     drain(rt)
-    (mail,) = smtp.to(READER)
+    mail = smtp.to(READER)[-1]
     assert "Confirm" in mail["Subject"] or "Confirmez" in mail["Subject"]
     confirm = link(mail, "/follow/confirm")
     page = client.get(confirm)  # opening the link alone subscribes nobody
@@ -41,6 +42,22 @@ def follow_and_confirm(client: TestClient, rt: Runtime, smtp: SmtpServer, **body
     token = confirm.split("t=", 1)[1]
     done = client.post("/follow/confirm", data={"t": token})
     assert done.status_code == 200 and "parvis-follow-done" in done.text
+    back = re.search(r'<a href="([^"]+)" class="parvis-back-link"', done.text)
+    assert back is not None
+    return back.group(1).replace("&amp;", "&")
+
+
+def test_after_confirming_the_reader_goes_back_to_the_article_not_elsewhere(
+    client: TestClient, rt: Runtime, smtp: SmtpServer, moderator: Moderator
+) -> None:
+    publish(rt, moderator, text="Le premier.")
+    # A page elsewhere than the publisher's site is not kept: Parvis's own page instead.
+    assert follow_and_confirm(client, rt, smtp, page="javascript:alert(1)") == "/thread?uri=%2Fa"
+    page = f"{PUBLIC_URL}/2025/08/15/canicule?from=home#comments"
+    back = follow_and_confirm(client, rt, smtp, page=page)
+    assert back == f"{PUBLIC_URL}/2025/08/15/canicule?from=home"  # the fragment dropped
+    articles.register(rt, "/a", "Canicule", url="https://www.example.org/canicule")
+    assert follow_and_confirm(client, rt, smtp, page=page) == "https://www.example.org/canicule"
 
 
 def test_follow_confirm_notify_and_one_click_unsubscribe(

@@ -92,7 +92,7 @@ def test_the_daily_digest_collects_the_day_and_goes_out_once_a_day(
     drain(rt)
     digest = smtp.to(reader)[-1]
     text = text_of(digest)
-    assert "2" in digest["Subject"] and f"#{one}" in text.replace("n° ", "#")
+    assert "2" in digest["Subject"] and f"#{one}" in text.replace("n°\u00a0", "#")
     assert f"{two}" in text and "Premier <b>gras</b>." in text
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     three = publish(rt, moderator, author="Trois", text="Troisième.")

@@ -23,7 +23,7 @@ from parvis.store.schema import comments as comments_table
 from parvis.web.app import create_app
 
 URI = "/2025/08/15/canicule-les-villes"
-THANKS = "Merci, l'équipe de modération va examiner ce commentaire."
+THANKS = "Merci, l’équipe de modération va examiner ce commentaire."
 
 
 @pytest.fixture
@@ -310,7 +310,7 @@ def test_article_reports_are_closed_by_a_moderator(moderator_web: TestClient, pr
     report(prt, None, 1, reason="legal")
     items, _ = reporting.queue(prt)
     html = moderator_web.get("/mod/reports").text
-    assert "l&#39;article lui-même" in html or "l'article lui-même" in html
+    assert "l’article lui-même" in html
     moderator_web.post(
         "/mod/reports/decide",
         data={"csrf": _csrf(html), "thread": str(items[0].thread.id), "action": "approve"},

@@ -16,8 +16,9 @@ from parvis.domain.moderator import Role
 from parvis.domain.queue import QueueFilter, QueueOrder
 from parvis.domain.thread import ModerationMode
 from parvis.domain.verdict import CheckContext, Decision, Verdict
+from parvis.errors import Conflict, Invalid
 from parvis.moderation.engine import get_engine
-from parvis.services import accounts, bans, checking, moderating, posting
+from parvis.services import accounts, bans, checking, moderating, posting, reporting
 from parvis.services.posting import CommentInput
 from parvis.services.runtime import Runtime
 from parvis.store import audit, comments, threads
@@ -26,6 +27,11 @@ from tests.conftest import Clock
 CLEAN = "Merci pour cet article très clair sur la canicule, les villes doivent planter des arbres."
 INSULT = "Espèce de connard, tu ne comprends rien à rien."
 SPELLING = "Il a ete explique que les enfant sont partit trop tot a la maison."
+CALM = (
+    "Les maires ont raison d'ouvrir les gymnases la nuit pendant la canicule.",
+    "Je me demande combien coûtent ces climatiseurs pour les écoles de la ville.",
+    "Merci pour ce reportage, les témoignages des soignants sont très justes.",
+)
 
 
 def with_charter(rt: Runtime, charter: Charter) -> Runtime:
@@ -122,33 +128,84 @@ def test_the_queue_puts_the_riskiest_first_and_filters_by_rule(mrt: Runtime) -> 
     assert [i.comment.id for i in oldest] == [clean.id, rude.id, misspelt.id]
 
 
-def test_approve_every_comment_with_no_flag_in_one_action(mrt: Runtime) -> None:
+def test_approving_every_comment_with_no_flag_publishes_what_was_previewed(
+    mrt: Runtime,
+) -> None:
     accounts.add_moderator(mrt, "alice", Role.MODERATOR, "correct horse")
     alice = accounts.authenticate(mrt, "alice", "correct horse")
-    clean = [
-        post(mrt, text)
-        for text in (
-            CLEAN,
-            "Les maires ont raison d'ouvrir les gymnases la nuit pendant la canicule.",
-            "Je me demande combien coûtent ces climatiseurs pour les écoles de la ville.",
-        )
-    ]
+    clean = [post(mrt, text) for text in (CLEAN, *CALM[:2])]
     rude = post(mrt, INSULT)
-    assert moderating.approve_unflagged(mrt, alice) == (0, 0)  # not checked yet
+    assert moderating.unflagged(mrt) == ([], 0)  # not checked yet
     checked(mrt, *clean, rude)
-    assert moderating.approve_unflagged(mrt, alice) == (3, 0)
+    items, total = moderating.unflagged(mrt)
+    assert [i.comment.id for i in items] == [c.id for c in clean] and total == 3
+    done = moderating.approve_batch(mrt, alice, [i.comment.id for i in items] + [rude.id])
+    assert (done.approved, done.skipped) == (3, 1)  # the insult was not offered: left alone
+    assert done.undo_until is not None
     with mrt.db.read() as conn:
         assert all(comments.get(conn, c.id).status == CommentStatus.PUBLISHED for c in clean)  # type: ignore[union-attr]
         assert comments.get(conn, rude.id).status == CommentStatus.PENDING  # type: ignore[union-attr]
-        assert audit.for_comment(conn, clean[0].id)[0].moderator == "alice"
+        [entry] = audit.for_comment(conn, clean[0].id)
+    assert (entry.moderator, entry.action, entry.batch) == ("alice", "approve", done.id)
+
+
+def test_a_bulk_approval_leaves_reported_comments_and_needs_a_choice(mrt: Runtime) -> None:
+    accounts.add_moderator(mrt, "alice", Role.MODERATOR, "correct horse")
+    alice = accounts.authenticate(mrt, "alice", "correct horse")
+    clean, other = checked(mrt, post(mrt, CALM[0]), post(mrt, CALM[1]))
+    moderating.decide(mrt, alice, other.id, "approve")
+    for n in range(mrt.charter.report_threshold):  # readers hide it until someone looks
+        reader = reporting.ReportInput("/a", other.id, "insult")
+        reporting.report(mrt, reader, f"cookie-{n}-0000000000", f"192.0.2.{n + 20}")
+    items, total = moderating.unflagged(mrt)
+    assert [i.comment.id for i in items] == [clean.id] and total == 1
+    assert moderating.approve_batch(mrt, alice, [clean.id, other.id]).approved == 1
+    with pytest.raises(Invalid):
+        moderating.approve_batch(mrt, alice, [])
+
+
+def test_a_whole_batch_is_taken_back_but_not_what_others_decided_since(
+    mrt: Runtime, clock: Clock
+) -> None:
+    for name in ("alice", "bruno"):
+        accounts.add_moderator(mrt, name, Role.MODERATOR, "correct horse")
+    alice = accounts.authenticate(mrt, "alice", "correct horse")
+    bruno = accounts.authenticate(mrt, "bruno", "correct horse")
+    a, b, c = checked(mrt, *(post(mrt, text) for text in CALM))
+    done = moderating.approve_batch(mrt, alice, [a.id, b.id, c.id])
+    moderating.decide(mrt, bruno, b.id, "reject")  # bruno read b again and removed it
+    with pytest.raises(Conflict):
+        moderating.undo_batch(mrt, bruno, done.id)  # not his batch
+    assert moderating.batch(mrt, alice, done.id).undo_until is not None
+    clock.advance(seconds=60)
+    assert moderating.undo_batch(mrt, alice, done.id) == 2
+    with mrt.db.read() as conn:
+        status = {i: comments.get(conn, i).status for i in (a.id, b.id, c.id)}  # type: ignore[union-attr]
+    assert status == {
+        a.id: CommentStatus.PENDING,
+        b.id: CommentStatus.REJECTED,
+        c.id: CommentStatus.PENDING,
+    }
+    assert moderating.batch(mrt, alice, done.id).undo_until is None  # nothing left to undo
+
+
+def test_a_batch_can_no_longer_be_taken_back_after_its_time(mrt: Runtime, clock: Clock) -> None:
+    accounts.add_moderator(mrt, "alice", Role.MODERATOR, "correct horse")
+    alice = accounts.authenticate(mrt, "alice", "correct horse")
+    [a] = checked(mrt, post(mrt, CLEAN))
+    done = moderating.approve_batch(mrt, alice, [a.id])
+    clock.advance(seconds=mrt.settings.moderation.bulk_undo_seconds + 1)
+    assert moderating.batch(mrt, alice, done.id).undo_until is None
+    with pytest.raises(Conflict):
+        moderating.undo_batch(mrt, alice, done.id)
 
 
 def test_unchecked_comments_are_not_approved_as_unflagged(rt: Runtime) -> None:
     accounts.add_moderator(rt, "alice", Role.MODERATOR, "correct horse")
-    post(rt, CLEAN)  # no engine: no verdict
-    assert moderating.approve_unflagged(
-        rt, accounts.authenticate(rt, "alice", "correct horse")
-    ) == (0, 0)
+    posted = post(rt, CLEAN)  # no engine: no verdict
+    alice = accounts.authenticate(rt, "alice", "correct horse")
+    assert moderating.unflagged(rt) == ([], 0)
+    assert moderating.approve_batch(rt, alice, [posted.id]).approved == 0
 
 
 def test_checking_before_posting_names_the_rule_and_the_words(mrt: Runtime) -> None:

@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 from parvis.domain.moderator import Role
 from parvis.services import accounts
 from parvis.services.runtime import Runtime
-from parvis.store import audit
+from parvis.store import audit, threads
 
 
 @pytest.fixture
@@ -41,6 +41,23 @@ def test_the_cms_registers_an_article_and_its_title_shows(client: TestClient, to
         "Canicule : les villes s&#39;adaptent"
         in client.get("/thread", params={"uri": "/2025/canicule"}).text
     )
+
+
+def test_the_cms_registers_the_articles_public_address(
+    client: TestClient, token: str, rt: Runtime
+) -> None:
+    _register(client, token, url="https://www.example.org/2025/canicule")
+    _register(client, token, title="Canicule, suite")  # an address not given is kept
+    with rt.db.read() as conn:
+        thread = threads.get_by_uri(conn, "/2025/canicule")
+    assert thread is not None and thread.url == "https://www.example.org/2025/canicule"
+    for bad in ("javascript:alert(1)", "//www.example.org/x", "https://" + "x" * 1100):
+        r = client.put(
+            "/api/v1/threads",
+            json={"uri": "/2025/canicule", "title": "Canicule", "url": bad},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert r.status_code == 400 and r.json()["error"]["field"] == "url", bad
 
 
 def test_registering_needs_a_token(client: TestClient) -> None:

@@ -49,7 +49,7 @@ def test_queue_is_ordered_by_risk_with_evidence(mod: TestClient) -> None:
     )
     assert spell and "été" in spell.group(1)
     last = html.rfind('class="parvis-queue-item"')
-    assert "Aucune règle signalée." in html[last:]
+    assert "Aucune règle relevée." in html[last:]
 
 
 def test_queue_filters_by_rule(mod: TestClient) -> None:
@@ -58,12 +58,38 @@ def test_queue_filters_by_rule(mod: TestClient) -> None:
     assert len(_ids(mod.get("/mod/queue?rule=bogus").text)) == 3
 
 
-def test_approve_every_unflagged_comment_from_the_queue(mod: TestClient) -> None:
+def test_approving_every_unflagged_comment_asks_first_then_can_be_taken_back(
+    mod: TestClient,
+) -> None:
+    preview = mod.get("/mod/approve-unflagged")
+    assert preview.status_code == 200
+    assert re.search(r'data-count="1"', preview.text) and CLEAN[:40] in preview.text
+    assert "connard" not in preview.text  # only what would be published
+    assert len(_ids(mod.get("/mod/queue").text)) == 3  # looking published nothing
+    csrf = re.search(r'name="csrf" value="([^"]+)"', preview.text).group(1)  # type: ignore[union-attr]
+    ids = re.findall(r'name="ids" value="(\d+)" checked', preview.text)
+    r = mod.post("/mod/approve-unflagged", data={"csrf": csrf, "ids": ids})
+    assert r.status_code == 200 and "1 commentaire publié en un lot." in r.text
+    assert len(_ids(r.text)) == 2
+    assert mod.get("/api/v1/counts", params={"uri": "/a"}).json() == {"counts": {"/a": 1}}
+    batch = re.search(r'name="batch" value="([0-9a-f]{16})"', r.text).group(1)  # type: ignore[union-attr]
+    undone = mod.post("/mod/undo-batch", data={"csrf": csrf, "batch": batch})
+    assert "1 commentaire est de retour dans la file." in undone.text
+    assert len(_ids(undone.text)) == 3
+    assert mod.get("/api/v1/counts", params={"uri": "/a"}).json() == {"counts": {"/a": 0}}
+
+
+def test_a_bulk_approval_without_its_list_or_its_form_token_publishes_nothing(
+    mod: TestClient,
+) -> None:
     html = mod.get("/mod/queue").text
     csrf = re.search(r'name="csrf" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
-    r = mod.post(
+    empty = mod.post(
         "/mod/approve-unflagged", data={"csrf": csrf}, headers={"Accept": "application/json"}
     )
-    assert r.json() == {"approved": 1, "skipped": 0}
-    assert len(_ids(mod.get("/mod/queue").text)) == 2
-    assert mod.get("/api/v1/counts", params={"uri": "/a"}).json() == {"counts": {"/a": 1}}
+    assert empty.status_code == 400 and empty.json()["error"]["field"] == "ids"
+    forged = mod.post("/mod/approve-unflagged", data={"ids": _ids(html)})
+    assert forged.status_code == 403
+    bad = mod.post("/mod/undo-batch", data={"csrf": csrf, "batch": "<script>"})
+    assert bad.status_code == 400
+    assert mod.get("/api/v1/counts", params={"uri": "/a"}).json() == {"counts": {"/a": 0}}

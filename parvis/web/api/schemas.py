@@ -21,6 +21,7 @@ class SubscriptionIn(msgspec.Struct):
     email: str
     mode: str = "immediate"  # or "digest": one mail a day
     lang: str | None = None  # the mails' language; default: the request's
+    page: str | None = None  # the page the reader follows from, to go back to after confirming
 
 
 class SubscriptionOut(msgspec.Struct):
@@ -127,6 +128,7 @@ class ArticleIn(msgspec.Struct):
     uri: str
     title: str
     text: str | None = None
+    url: str | None = None  # the article's public address on the publisher's site
 
 
 class ArticleOut(msgspec.Struct):

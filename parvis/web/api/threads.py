@@ -17,7 +17,7 @@ async def register(request: Request) -> Response:
     await token_moderator(request)
     body = await read_json(request, ArticleIn)
     thread = await run_in_threadpool(
-        articles.register, runtime(request), body.uri, body.title, body.text
+        articles.register, runtime(request), body.uri, body.title, body.text, body.url
     )
     return json_response(
         ArticleOut(

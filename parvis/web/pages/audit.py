@@ -17,7 +17,7 @@ from parvis.domain.moderator import Role
 from parvis.services import accounts, auditing
 from parvis.web.auth import csrf_token, require_moderator, requires
 from parvis.web.http import query_int, runtime, templates
-from parvis.web.pages.stats import rule_labels
+from parvis.web.labels import ACTIONS
 from parvis.web.templating import thread_url
 
 FIELDS = ("moderator", "action", "rule", "since", "until", "article")
@@ -44,9 +44,7 @@ async def audit_page(request: Request) -> Response:
     rows, next_before = await run_in_threadpool(auditing.page, rt, where, before)
     team = await run_in_threadpool(accounts.list_moderators, rt)
     kept = {k: v for k, v in params.items() if v}
-    tpl = templates(request)
-    lang = tpl.language(request)
-    return tpl.response(
+    return templates(request).response(
         request,
         "mod/audit.html",
         {
@@ -56,8 +54,7 @@ async def audit_page(request: Request) -> Response:
             "params": params,
             "team": team,
             "rules": [r.id for r in rt.charter.rules],
-            "rule_names": rule_labels(lambda m: tpl.gettext(lang, m)),
-            "actions": auditing.KNOWN_ACTIONS,
+            "actions": list(ACTIONS),
             "automatic": AUTOMATIC,
             "no_rule": NO_RULE,
             "query": urlencode(kept),
@@ -90,7 +87,7 @@ async def audit_csv(request: Request) -> Response:
     rt = runtime(request)
     tpl = templates(request)
     lang = tpl.language(request)
-    automatic = tpl.gettext(lang, "automatic")
+    label = tpl.labels(lang)
     where = await _filter(request, _params(request))
     delimiter = ";" if request.query_params.get("sep") == "semicolon" else ","
     header = [
@@ -124,7 +121,7 @@ async def audit_csv(request: Request) -> Response:
                 [
                     e.id,
                     e.at.isoformat(),
-                    e.moderator or automatic,
+                    label.who(e.moderator, e.action),
                     e.action,
                     e.rule,
                     e.note,

@@ -1,7 +1,9 @@
-"""/mod/bans: the admins list, add and lift bans on one page."""
+"""/mod/bans: list, add and lift bans on one page (admins, and moderators when the setting
+`moderation.moderators_may_ban` lets them; others are told why they cannot)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -11,9 +13,9 @@ from starlette.routing import Route
 
 from parvis.domain.ban import BanKind
 from parvis.domain.moderator import Moderator, Role
-from parvis.errors import Invalid
+from parvis.errors import Forbidden, Invalid
 from parvis.services import bans
-from parvis.web.auth import check_csrf, csrf_token, require_admin, requires
+from parvis.web.auth import check_csrf, csrf_token, require_moderator, requires
 from parvis.web.errors import localised_message
 from parvis.web.http import first, query_int, read_form, runtime, templates
 
@@ -27,40 +29,45 @@ async def _render(
     status: int = 200,
 ) -> Response:
     rt = runtime(request)
-    active = await run_in_threadpool(bans.active_bans, rt, moderator)
-    comment = (
-        await run_in_threadpool(bans.comment_to_ban, rt, moderator, comment_id)
-        if comment_id
-        else None
+    tpl = templates(request)
+    context: dict[str, Any] = {"moderator": moderator, "csrf": csrf_token(request)}
+    try:
+        active = await run_in_threadpool(bans.active_bans, rt, moderator)
+        ban_form = (
+            await run_in_threadpool(bans.ban_form, rt, moderator, comment_id)
+            if comment_id
+            else None
+        )
+    except Forbidden as exc:  # a moderator on a site where only admins ban: say why
+        context["refused"] = localised_message(exc, tpl.language(request))
+        return tpl.response(request, "mod/bans.html", context, status=exc.status)
+    now = rt.now()
+    context.update(
+        {
+            "bans": active,
+            "ban_form": ban_form,
+            "form": form or {},
+            "error": error,
+            "durations": [(d, now + timedelta(days=d) if d else None) for d in bans.DURATIONS],
+            "kinds": [k.value for k in bans.kinds_offered(rt)],
+            "banned": query_int(request, "banned"),
+            "rejected": query_int(request, "rejected"),
+            "lifted": query_int(request, "lifted"),
+        }
     )
-    context: dict[str, Any] = {
-        "moderator": moderator,
-        "bans": active,
-        "comment": comment,
-        "form": form or {},
-        "error": error,
-        "durations": bans.DURATIONS,
-        "kinds": [k.value for k in BanKind],
-        "csrf": csrf_token(request),
-        "banned": query_int(request, "banned"),
-        "lifted": query_int(request, "lifted"),
-        "now": rt.now(),
-    }
-    response: Response = templates(request).response(
-        request, "mod/bans.html", context, status=status
-    )
-    return response
+    return tpl.response(request, "mod/bans.html", context, status=status)
 
 
-@requires(Role.ADMIN)
+@requires(Role.MODERATOR)
 async def bans_page(request: Request) -> Response:
-    moderator = await require_admin(request)
+    moderator = await require_moderator(request)
     return await _render(request, moderator, query_int(request, "comment"))
 
 
-@requires(Role.ADMIN)
+@requires(Role.MODERATOR)
 async def add_ban(request: Request) -> Response:
-    moderator = await require_admin(request)
+    moderator = await require_moderator(request)
+    bans.require_ban_right(runtime(request), moderator)
     raw = await read_form(request)
     check_csrf(request, raw)
     form = {k: v[0] for k, v in raw.items()}
@@ -70,7 +77,9 @@ async def add_ban(request: Request) -> Response:
     try:
         kind = BanKind(first(raw, "kind"))
     except ValueError:
-        invalid = Invalid("choose what to ban: e-mail, client or pseudonym", field="kind")
+        invalid = Invalid(
+            "choose what to ban: e-mail address, pseudonym or network fingerprint", field="kind"
+        )
         return await _invalid(request, moderator, comment_id, form, invalid)
     ban_request = bans.BanRequest(
         kind=kind,
@@ -78,12 +87,13 @@ async def add_ban(request: Request) -> Response:
         days=int(days) if days.isdigit() else -1,
         comment_id=comment_id,
         value=first(raw, "value"),
+        reject_pending=first(raw, "reject_pending") == "1",
     )
     try:
-        ban_id = await run_in_threadpool(bans.ban, runtime(request), moderator, ban_request)
+        done = await run_in_threadpool(bans.ban, runtime(request), moderator, ban_request)
     except Invalid as exc:
         return await _invalid(request, moderator, comment_id, form, exc)
-    return RedirectResponse(f"/mod/bans?banned={ban_id}", status_code=303)
+    return RedirectResponse(f"/mod/bans?banned={done.id}&rejected={done.rejected}", status_code=303)
 
 
 async def _invalid(
@@ -97,9 +107,10 @@ async def _invalid(
     return await _render(request, moderator, comment_id, form, message, exc.status)
 
 
-@requires(Role.ADMIN)
+@requires(Role.MODERATOR)
 async def lift_ban(request: Request) -> Response:
-    moderator = await require_admin(request)
+    moderator = await require_moderator(request)
+    bans.require_ban_right(runtime(request), moderator)
     form = await read_form(request)
     check_csrf(request, form)
     ban_id = first(form, "id")

@@ -47,6 +47,7 @@ async def follow_form(request: Request) -> Response:
             first(form, "mode") or None,
             first(form, "lang") or templates(request).language(request),
             client_address(request),
+            first(form, "page") or request.headers.get("referer"),
         )
     except ParvisError as exc:
         if isinstance(exc, Forbidden) or exc.status >= 500:
@@ -67,6 +68,7 @@ async def follow_api(request: Request) -> Response:
         body.mode,
         body.lang or templates(request).language(request),
         client_address(request),
+        body.page or request.headers.get("referer"),
     )
     return json_response(SubscriptionOut("confirmation_sent"), status=202)
 
@@ -92,9 +94,11 @@ async def confirm_page(request: Request) -> Response:
 async def confirm(request: Request) -> Response:
     rt = runtime(request)
     form = await read_form(request)
-    thread = await run_in_threadpool(subscriptions.confirm, rt, _token(request, form))
+    done = await run_in_threadpool(subscriptions.confirm, rt, _token(request, form))
     return templates(request).response(
-        request, "follow_confirm.html", {"token": "", "done": True, "thread": thread}
+        request,
+        "follow_confirm.html",
+        {"token": "", "done": True, "thread": done.thread, "back": done.back},
     )
 
 

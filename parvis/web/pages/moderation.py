@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from parvis.domain.moderator import Role
 from parvis.domain.queue import QueueFilter, QueueOrder
-from parvis.errors import ParvisError
+from parvis.errors import Invalid, ParvisError
 from parvis.services import accounts, moderating
 from parvis.services.limits import enforce_rate_limit
 from parvis.web.auth import (
@@ -33,6 +33,7 @@ from parvis.web.http import (
 )
 
 LOGIN_ATTEMPTS = 10  # per client and name, per 10 minutes
+HEX = frozenset("0123456789abcdef")
 
 
 async def _form(request: Request) -> dict[str, list[str]]:
@@ -103,6 +104,8 @@ async def queue_page(request: Request) -> Response:
     order = QueueOrder.OLDEST if request.query_params.get("order") == "oldest" else QueueOrder.RISK
     where, filters = _queue_filter(request)
     items, total = await run_in_threadpool(moderating.queue, rt, 50, offset, order, where)
+    batch_id = _batch_id(request.query_params.get("batch"))
+    batch = await run_in_threadpool(moderating.batch, rt, moderator, batch_id) if batch_id else None
     return templates(request).response(
         request,
         "mod/queue.html",
@@ -122,6 +125,8 @@ async def queue_page(request: Request) -> Response:
             "csrf": csrf_token(request),
             "done": query_int(request, "done"),
             "skipped": query_int(request, "skipped"),
+            "batch": batch,
+            "batch_undone": query_int(request, "batch_undone"),
         },
     )
 
@@ -149,16 +154,62 @@ def _queue_filter(request: Request) -> tuple[QueueFilter, dict[str, str]]:
 
 
 @requires(Role.MODERATOR)
-async def approve_unflagged(request: Request) -> Response:
-    """One action: approve every pending comment the engine checked and flagged nothing on."""
+async def unflagged_page(request: Request) -> Response:
+    """What "approve every comment with no flag" would publish, to read and confirm."""
     moderator = await require_moderator(request)
-    check_csrf(request, await _form(request))
-    approved, skipped = await run_in_threadpool(
-        moderating.approve_unflagged, runtime(request), moderator
+    items, total = await run_in_threadpool(moderating.unflagged, runtime(request))
+    return templates(request).response(
+        request,
+        "mod/approve_unflagged.html",
+        {
+            "moderator": moderator,
+            "items": items,
+            "total": total,
+            "csrf": csrf_token(request),
+            "undo_minutes": runtime(request).settings.moderation.bulk_undo_seconds // 60,
+        },
     )
+
+
+@requires(Role.MODERATOR)
+async def approve_unflagged(request: Request) -> Response:
+    """Approve the comments the moderator read on the confirmation page, as one batch."""
+    moderator = await require_moderator(request)
+    form = await _form(request)
+    check_csrf(request, form)
+    ids = [int(i) for i in form.get("ids", []) if i.isdigit()]
+    done = await run_in_threadpool(moderating.approve_batch, runtime(request), moderator, ids)
     if "application/json" in request.headers.get("accept", ""):
-        return json_response({"approved": approved, "skipped": skipped})
-    return RedirectResponse(f"/mod/queue?done={approved}&skipped={skipped}", status_code=303)
+        until = done.undo_until.isoformat() if done.undo_until else None
+        return json_response(
+            {
+                "batch": done.id,
+                "approved": done.approved,
+                "skipped": done.skipped,
+                "undo_until": until,
+            }
+        )
+    query = urlencode({"batch": done.id, "skipped": done.skipped or ""})
+    return RedirectResponse(f"/mod/queue?{query}", status_code=303)
+
+
+@requires(Role.MODERATOR)
+async def undo_batch(request: Request) -> Response:
+    """Take a whole bulk approval back while its time lasts."""
+    moderator = await require_moderator(request)
+    form = await _form(request)
+    check_csrf(request, form)
+    batch_id = _batch_id(first(form, "batch"))
+    if batch_id is None:
+        raise Invalid("no such batch", field="batch")
+    n = await run_in_threadpool(moderating.undo_batch, runtime(request), moderator, batch_id)
+    if "application/json" in request.headers.get("accept", ""):
+        return json_response({"undone": n})
+    return RedirectResponse(f"/mod/queue?batch_undone={n}", status_code=303)
+
+
+def _batch_id(value: str | None) -> str | None:
+    return value if value and len(value) == 16 and all(c in HEX for c in value) else None
 
 
 @requires(Role.MODERATOR)
@@ -205,5 +256,7 @@ routes = [
     Route("/mod/queue", queue_page, methods=["GET"]),
     Route("/mod/decide", decide, methods=["POST"]),
     Route("/mod/undo", undo, methods=["POST"]),
+    Route("/mod/approve-unflagged", unflagged_page, methods=["GET"]),
     Route("/mod/approve-unflagged", approve_unflagged, methods=["POST"]),
+    Route("/mod/undo-batch", undo_batch, methods=["POST"]),
 ]

@@ -3,8 +3,6 @@ the figures as JSON."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -35,7 +33,7 @@ async def stats_page(request: Request) -> Response:
         return tpl.gettext(lang, message)
 
     days = [d.day.strftime("%d/%m") for d in s.comments]
-    rule_names = rule_labels(_)
+    label = tpl.labels(lang)
     figures = {
         "comments": charts.bars(
             "chart-comments", _("Comments per day"), days, [d.value for d in s.comments]
@@ -54,7 +52,7 @@ async def stats_page(request: Request) -> Response:
             _("Decisions per rule"),
             [
                 (
-                    rule_names.get(r.rule, r.rule),
+                    label("rule", r.rule),
                     [(_("approved"), r.approved), (_("rejected"), r.rejected)],
                 )
                 for r in s.rules
@@ -70,23 +68,10 @@ async def stats_page(request: Request) -> Response:
             "csrf": csrf_token(request),
             "s": s,
             "charts": figures,
-            "rule_names": rule_names,
             "windows": WINDOWS,
             "median": _duration(s.median_seconds),
         },
     )
-
-
-def rule_labels(_: Callable[[str], str]) -> dict[str, str]:
-    """The queue's names for the rules, in the page's language."""
-    return {
-        "legal": _("Racism, unlawful"),
-        "violence": _("Violence, hatred"),
-        "insult": _("Insults"),
-        "language": _("Spelling, language"),
-        "spam": _("Spam"),
-        "none": _("No flag"),
-    }
 
 
 def _duration(seconds: float | None) -> str | None:

@@ -37,12 +37,12 @@ async def _render(
     rt = runtime(request)
     tpl = templates(request)
     uri = uri or required_uri(request)
+    before = request.query_params.get("before") or None
+    # The first page shows `page_size` comments; "show earlier comments" adds a page at a time.
+    cfg = rt.settings.comments
+    more = max(1, min(cfg.more_page_size, cfg.max_page_size)) if before else None
     page = await run_in_threadpool(
-        reading.thread_page,
-        rt,
-        uri,
-        request.query_params.get("before") or None,
-        query_int(request, "limit"),
+        reading.thread_page, rt, uri, before, query_int(request, "limit") or more
     )
     reply_id = query_int(request, "reply") or (
         int(form["parent"]) if form.get("parent", "").isdigit() else None

@@ -475,6 +475,7 @@
           headers: headers({ "Content-Type": "application/json" }),
           body: JSON.stringify({
             uri, email: follow.elements.email.value, mode: mode ? mode.value : "immediate", lang,
+            page: location.href.split("#")[0], // where "back to the article" leads, after confirming
           }),
         }).catch(() => null);
         const answer = res && (await res.json().catch(() => null));
